@@ -1,0 +1,72 @@
+"""Paths of a project copy. Every command works on one root (``--root``, default: the cwd)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a copy of the project keeps its files."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> "Paths":
+        return cls(Path(root if root is not None else Path.cwd()).resolve())
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.data / "processed"
+
+    @property
+    def sources_csv(self) -> Path:
+        return self.raw / "sources.csv"
+
+    @property
+    def figures_csv(self) -> Path:
+        return self.raw / "figures.csv"
+
+    @property
+    def events_csv(self) -> Path:
+        return self.raw / "events.csv"
+
+    @property
+    def claims_csv(self) -> Path:
+        return self.processed / "claims.csv"
+
+    @property
+    def monthly_csv(self) -> Path:
+        return self.processed / "monthly.csv"
+
+    @property
+    def discrepancies_csv(self) -> Path:
+        return self.processed / "discrepancies.csv"
+
+    @property
+    def periods_csv(self) -> Path:
+        return self.processed / "periods.csv"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the root, as error messages show it."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,100 @@
+"""The project's vocabulary: countries, metrics, qualifiers and kinds, and what a qualifier bounds."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import date
+
+COUNTRIES = ("all", "iraq", "syria")
+
+# The five metrics of the monthly series.
+CORE_METRICS = ("operations", "partnered_operations", "us_only_operations", "killed", "detained")
+
+METRICS = {
+    "operations": "D-ISIS operations as a headline total, as printed (a source may count partnered "
+    "operations only, or partnered plus U.S.-only)",
+    "partnered_operations": "operations conducted with partners (partnered, joint, alongside, in "
+    "cooperation with partners)",
+    "us_only_operations": "operations by U.S. forces alone (U.S.-only, unilateral)",
+    "killed": "ISIS operatives killed",
+    "detained": "ISIS operatives detained, captured, apprehended or arrested",
+    "leaders_killed": "ISIS senior or mid-level leaders killed",
+    "leaders_captured": "ISIS senior or mid-level leaders captured or detained",
+    "leaders_killed_or_captured": "ISIS leaders killed or captured, not split",
+    "killed_or_detained": "ISIS operatives killed or detained, not split",
+    "isis_claimed_attacks": "attacks claimed by ISIS",
+    "us_strikes": "U.S. air strikes",
+    "strike_targets": "targets struck",
+    "precision_munitions": "precision munitions used",
+    "weapons_caches_destroyed": "ISIS weapons caches destroyed",
+    "detainees_transferred": "ISIS detainees transferred (e.g. from Syria to Iraqi custody)",
+    "isis_fighters_at_large": "estimated ISIS fighters at large (a point-in-time estimate)",
+    "isis_detainees_in_facilities": "ISIS detainees held in detention facilities (point in time)",
+    "al_hol_al_roj_population": "people in the al-Hol and al-Roj camps (point in time)",
+    "isis_inspired_plots_in_us": "ISIS-inspired plots or attacks against targets in the United States",
+    "us_personnel_injured": "U.S. personnel injured",
+}
+
+QUALIFIERS = ("exact", "at_least", "more_than", "nearly", "about", "up_to")
+
+SOURCE_KINDS = ("centcom_release", "centcom_statement", "news", "lig", "other")
+
+# Whose figure a row is, whatever the document that printed it.
+ATTRIBUTIONS = ("centcom", "outlet", "lig", "other")
+
+ENTRIES = ("hand", "parsed")
+
+PERIOD_KINDS = ("instant", "month", "quarter", "half", "year", "span", "unknown")
+
+# "nearly N" and "about N": a band of 10 per cent of N, documented in data/README.md.
+BAND = 0.10
+
+
+def bounds(value: int, qualifier: str) -> tuple[int, int | None]:
+    """The (low, high) a qualified figure allows; high is None where there is no upper limit.
+
+    exact N: N..N; at_least N: N..; more_than N: N+1..; nearly N: floor(0.9N)..N-1;
+    about N: floor(0.9N)..ceil(1.1N); up_to N: 0..N.
+    """
+    v = int(value)
+    if qualifier == "exact":
+        return v, v
+    if qualifier == "at_least":
+        return v, None
+    if qualifier == "more_than":
+        return v + 1, None
+    if qualifier == "nearly":
+        return min(math.floor(v * (1 - BAND)), max(v - 1, 0)), max(v - 1, 0)
+    if qualifier == "about":
+        return math.floor(v * (1 - BAND)), math.ceil(v * (1 + BAND))
+    if qualifier == "up_to":
+        return 0, v
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def period_kind(start: date | None, end: date | None) -> str:
+    """instant, month, quarter, half, year, span (any other range) or unknown."""
+    if start is None or end is None:
+        return "unknown"
+    if start == end:
+        return "instant"
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1] or start.year != end.year:
+        return "span"
+    months = end.month - start.month + 1
+    if months == 1:
+        return "month"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return "quarter"
+    if months == 6 and start.month in (1, 7):
+        return "half"
+    if months == 12:
+        return "year"
+    return "span"
+
+
+def period_days(start: date | None, end: date | None) -> int | None:
+    """Inclusive length of a period in days."""
+    if start is None or end is None:
+        return None
+    return (end - start).days + 1
