@@ -1,0 +1,110 @@
+"""The ``tally`` command: check, build, parse, ingest and report a copy of the project."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .config import Paths
+from .errors import DataError, TallyError
+
+
+def _check(args) -> int:
+    from .curate import validate
+
+    paths = Paths.at(args.root)
+    sources, figures, problems = validate(paths)
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        print(f"tally check: {len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"tally check: ok, {len(figures)} figures from {len(sources)} sources in {paths.rel(paths.raw)}")
+    return 0
+
+
+def _build(args) -> int:
+    from .build import build
+
+    paths = Paths.at(args.root)
+    tables = build(paths)
+    sizes = ", ".join(f"{paths.rel(p)} ({len(df)} rows)" for p, df in tables.items())
+    print(f"tally build: wrote {sizes}")
+    return 0
+
+
+def _parse(args) -> int:
+    from .parse import run_parse
+
+    return run_parse(args.files, args.json, sys.stdout, sys.stderr)
+
+
+def _ingest(args) -> int:
+    from .ingest import run_ingest
+
+    return run_ingest(Paths.at(args.root), args.file, args.url, args.yes, sys.stdout, sys.stderr)
+
+
+def _report(args) -> int:
+    from .report import run_report
+
+    return run_report(Paths.at(args.root), month=args.month, all_months=args.all, jobs=args.jobs,
+                      pdf=args.pdf, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``tally``."""
+    root = argparse.ArgumentParser(add_help=False)
+    root.add_argument("--root", default=argparse.SUPPRESS, metavar="DIR",
+                      help="the copy of the project to work on (default: the current directory)")
+    p = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[root])
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("check", parents=[root], help="validate data/raw/; one line per problem")
+    c.set_defaults(func=_check)
+    b = sub.add_parser("build", parents=[root], help="rebuild data/processed/ from data/raw/")
+    b.set_defaults(func=_build)
+    pa = sub.add_parser("parse", parents=[root], help="print the figures a release text states, as CSV")
+    pa.add_argument("files", nargs="+", metavar="FILE")
+    pa.add_argument("--json", action="store_true", help="print JSON instead of CSV")
+    pa.set_defaults(func=_parse)
+    i = sub.add_parser("ingest", parents=[root], help="parse a release and append it to data/raw/")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--url", required=True, help="the release's web address")
+    i.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
+    i.set_defaults(func=_ingest)
+    r = sub.add_parser("report", parents=[root], help="render the monthly report(s) into reports/")
+    which = r.add_mutually_exclusive_group()
+    which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")
+    which.add_argument("--all", action="store_true", help="render every month and reports/index.html")
+    r.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel workers for --all")
+    r.add_argument("--pdf", action="store_true", help="also write report.pdf (needs Chromium)")
+    r.set_defaults(func=_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``tally``; a user's mistake gets its message and a non-zero exit, never a traceback."""
+    args = parser().parse_args(argv)
+    if not hasattr(args, "root"):
+        args.root = None
+    try:
+        return args.func(args)
+    except DataError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"tally {args.command}: {len(exc.problems)} problem(s) in data/raw; nothing was written",
+              file=sys.stderr)
+        return exc.exit_code
+    except TallyError as exc:
+        print(f"tally {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"tally {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

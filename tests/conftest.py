@@ -1,0 +1,39 @@
+"""Shared fixtures: the repository's paths and scratch copies of the project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.config import Paths
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Paths:
+    """The project checkout itself (read only)."""
+    return Paths.at(REPO)
+
+
+@pytest.fixture
+def project(tmp_path) -> Paths:
+    """A scratch copy of the project's raw data, for commands run with --root."""
+    paths = Paths.at(tmp_path / "copy")
+    shutil.copytree(REPO / "data" / "raw", paths.raw)
+    paths.processed.mkdir(parents=True)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Paths:
+    """A scratch copy with data/processed built once for the session."""
+    from helpers.build import build
+
+    paths = Paths.at(tmp_path_factory.mktemp("built"))
+    shutil.copytree(REPO / "data" / "raw", paths.raw)
+    build(paths)
+    return paths
