@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MONTH  ?=
 JOBS   ?=
 
-.PHONY: help setup data check report reports test lab bench readme-figure clean
+.PHONY: help setup data check update report reports test lab bench readme-figure clean
 
 help: ## list the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,6 +29,11 @@ check: setup ## validate data/raw/: one line per problem, exit 1 if any
 
 data: setup ## rebuild data/processed/ from data/raw/
 	@$(BIN)/tally build
+
+update: setup ## the monthly update: ingest FILE=release.txt URL=... then rebuild and render its report
+	@test -n "$(FILE)" -a -n "$(URL)" || { echo "usage: make update FILE=release.txt URL=https://..."; exit 2; }
+	@$(BIN)/tally ingest "$(FILE)" --url "$(URL)" --yes
+	@$(MAKE) --no-print-directory report
 
 report: data ## render the latest month's report (or MONTH=YYYY-MM) into reports/
 	@$(BIN)/tally report $(if $(MONTH),--month $(MONTH),)
