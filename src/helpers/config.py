@@ -14,7 +14,15 @@ class Paths:
 
     @classmethod
     def at(cls, root: str | Path | None = None) -> "Paths":
-        return cls(Path(root if root is not None else Path.cwd()).resolve())
+        """The project at ``root``; by default the nearest folder up from the cwd that has ``data/raw``
+        (so a notebook running in ``notebooks/`` finds its project)."""
+        if root is not None:
+            return cls(Path(root).resolve())
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if (folder / "data" / "raw").is_dir():
+                return cls(folder)
+        return cls(here)
 
     @property
     def data(self) -> Path:
