@@ -1,0 +1,52 @@
+"""The exploration tables, checked on the curated data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import explore
+from helpers.build import load_claims
+
+
+def test_figures_by_source_counts_each_sources_figures(repo):
+    claims = load_claims(repo)
+    table = explore.figures_by_source(claims)
+    assert table["figures"].sum() == len(claims)
+    july = table.loc["centcom-2023-08-09"]
+    assert (july["publisher"], july["figures"], july["core_figures"]) == ("U.S. Central Command", 11, 11)
+
+
+def test_month_coverage_counts_sources_per_month(repo):
+    cov = explore.month_coverage(load_claims(repo))
+    assert cov.loc["2023-07", "centcom_release"] == 1
+    assert cov.loc["2023-02", "centcom_release"] == 0  # February 2023 is known only through the news
+    assert cov.loc["2023-06", "news"] == 7
+
+
+def test_centcom_cadence_moves_from_months_to_longer_spans(repo):
+    cadence = explore.centcom_cadence(load_claims(repo))
+    kinds = list(cadence["period_kind"])
+    assert kinds[:3] == ["month", "month", "month"]
+    assert "quarter" in kinds and "half" in kinds
+    assert set(cadence.loc[cadence["published"] >= pd.Timestamp("2025-01-01"), "countries"]) <= {"syria", "all"}
+
+
+def test_operations_per_day_puts_spans_on_one_scale(repo):
+    table = explore.operations_per_day(load_claims(repo))
+    q1 = table[(table["period_kind"] == "quarter") & (table["country"] == "all")].iloc[0]
+    assert (q1["source_id"], q1["value"], q1["period_days"], q1["per_day"]) == ("centcom-2024-04-05", 94, 91, 1.03)
+    sixty = table[table["period_wording"] == "in last 60 days"].iloc[0]
+    assert (sixty["period_days"], sixty["per_day"]) == (60, round(95 / 60, 2))
+    assert "livemint-2024-08-12" not in set(table["source_id"])  # the SDF's count is not CENTCOM's
+
+
+def test_rates_only_where_operations_are_known():
+    monthly = pd.DataFrame({
+        "month": ["2023-07"] * 3 + ["2023-08"] * 3,
+        "country": ["all"] * 6,
+        "metric": ["operations", "killed", "detained"] * 2,
+        "value": [31, 5, 30, None, 7, 25],
+    })
+    rates = explore.rates(monthly)
+    assert rates.to_dict("records") == [
+        {"month": "2023-07", "country": "all", "killed_per_operation": 0.16, "detained_per_operation": 0.97}]
