@@ -84,11 +84,11 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            staged.append((tmp, path))
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
