@@ -67,7 +67,7 @@ def test_build_is_deterministic(project):
     first = {p.name: p.read_bytes() for p in project.processed.glob("*.csv")}
     build(project)
     second = {p.name: p.read_bytes() for p in project.processed.glob("*.csv")}
-    assert set(first) == {"claims.csv", "monthly.csv", "discrepancies.csv", "periods.csv"}
+    assert set(first) == {"claims.csv", "monthly.csv", "discrepancies.csv", "periods.csv", "readings.csv"}
     assert first == second
 
 

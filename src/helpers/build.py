@@ -1,4 +1,5 @@
-"""Raw to processed: ``claims.csv``, then the reconciliation's ``monthly``, ``discrepancies``, ``periods``.
+"""Raw to processed: ``claims.csv``, then the reconciliation's ``monthly``, ``discrepancies``, ``periods``
+and ``readings``.
 
 Every output is computed and serialised in memory first; only then are the files replaced,
 each through a temporary file and ``os.replace``, so a failed build leaves the previous
@@ -108,6 +109,7 @@ def processed_tables(paths: Paths) -> dict[Path, pd.DataFrame]:
         paths.monthly_csv: rec.monthly,
         paths.discrepancies_csv: rec.discrepancies,
         paths.periods_csv: rec.periods,
+        paths.readings_csv: rec.readings,
     }
 
 

@@ -65,6 +65,10 @@ class Paths:
         return self.processed / "periods.csv"
 
     @property
+    def readings_csv(self) -> Path:
+        return self.processed / "readings.csv"
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 
