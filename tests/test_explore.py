@@ -50,3 +50,24 @@ def test_rates_only_where_operations_are_known():
     rates = explore.rates(monthly)
     assert rates.to_dict("records") == [
         {"month": "2023-07", "country": "all", "killed_per_operation": 0.16, "detained_per_operation": 0.97}]
+
+
+def test_discrepancy_counts_cover_every_kind(built):
+    from helpers import reconcile
+
+    disc = reconcile.discrepancies(built)
+    counts = explore.discrepancy_counts(disc)
+    assert list(counts["kind"]) == list(explore.DISCREPANCY_KINDS)
+    assert counts["found"].sum() == len(disc)
+    assert (counts.set_index("kind")["found"] > 0).all()  # every kind occurs in the real data
+
+
+def test_month_sum_lays_out_the_january_to_july_2023_operations(built):
+    from helpers import reconcile
+
+    monthly = reconcile.monthly(built)
+    table = explore.month_sum(monthly, "2023-01", "2023-07", "all", "operations")
+    assert list(table["month"]) == [f"2023-0{m}" for m in range(1, 8)] + ["total"]
+    months = pd.to_numeric(table["value"].iloc[:-1])
+    assert table["value"].iloc[-1] == months.sum()
+    assert months.iloc[0] == 43 and months.iloc[6] == 31  # CENTCOM's January and July releases

@@ -88,3 +88,43 @@ def operations_per_day(claims: pd.DataFrame) -> pd.DataFrame:
     out["per_day"] = (out["value"] / out["period_days"].astype(float)).round(2)
     return out.drop_duplicates(["country", "period_start", "period_end", "value"]).sort_values(
         ["period_start", "period_end", "country"], kind="mergesort").reset_index(drop=True)
+
+
+DISCREPANCY_KINDS = {
+    "headline_vs_breakdown": "a source's headline total is not the sum of its own country figures",
+    "country_sum": "Iraq plus Syria is not the all-country figure, for one source and period",
+    "cross_source": "two sources give different values for the same period, country and metric",
+    "period_sum": "a multi-month or year-to-date figure differs from the sum of the months",
+    "period_wording": "the source's words say one span and the dates of the same figures elsewhere another",
+    "revision": "the same publisher, or CENTCOM through different outlets, later gives another value",
+    "bounds": "a qualified figure ('more than', 'nearly') cannot hold together with another figure",
+}
+
+
+def discrepancy_counts(discrepancies: pd.DataFrame) -> pd.DataFrame:
+    """How many disagreements of each kind, with what each kind means."""
+    counts = discrepancies["kind"].value_counts()
+    return pd.DataFrame({"kind": list(DISCREPANCY_KINDS), "meaning": list(DISCREPANCY_KINDS.values()),
+                         "found": [int(counts.get(k, 0)) for k in DISCREPANCY_KINDS]})
+
+
+def cases(discrepancies: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The disagreements of one kind, with the figures in conflict, the explanation and the resolution."""
+    cols = ["period_start", "period_end", "country", "metric", "value_a", "source_a", "value_b", "source_b",
+            "difference", "explanation", "resolution"]
+    return discrepancies.loc[discrepancies["kind"] == kind, cols].reset_index(drop=True)
+
+
+def month_sum(monthly: pd.DataFrame, start: str, end: str, country: str, metric: str) -> pd.DataFrame:
+    """The monthly series from ``start`` to ``end`` (YYYY-MM) for one country and metric, with a total row:
+    the arithmetic behind a multi-month figure laid out."""
+    rows = monthly[(monthly["country"] == country) & (monthly["metric"] == metric)
+                   & (monthly["month"] >= start) & (monthly["month"] <= end)]
+    rows = rows[["month", "value", "low", "high", "basis", "note"]].reset_index(drop=True)
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    known = values.notna().all()
+    total = {"month": "total", "value": int(values.sum()) if known else None,
+             "low": None, "high": None, "basis": "" if known else "incomplete",
+             "note": f"sum of {len(rows)} months" if known else
+             "cannot be summed: " + ", ".join(rows.loc[values.isna(), "month"]) + " not determined"}
+    return pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
