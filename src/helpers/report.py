@@ -1,0 +1,318 @@
+"""``tally report``: the monthly report notebook, rendered into ``reports/YYYY-MM/``.
+
+A month runs through papermill, which sets ``month`` just after the cell tagged ``parameters``,
+in a kernel forked from a warm process that has imported the libraries once (``report_warm``,
+``report_kernel``); nbconvert then exports it in-process to ``index.html``: no code, no script
+from the network, the figures embedded. Each month is written into a temporary folder and
+moved into place only when complete. ``--all`` renders every month over ``--jobs`` workers and
+writes ``reports/index.html`` (``helpers.report_index``).
+
+The notebook is the project copy's ``notebooks/monthly_report.ipynb``; a copy without one (a
+data-only copy made with ``--root``) uses this checkout's.
+
+This module is imported by the CLI, so it imports nothing heavy at the top: papermill, nbconvert
+and nbformat are imported where they are used, after the warm process has been started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import report_warm
+from .config import Paths
+from .errors import MonthError, TallyError
+
+NOTEBOOK = "monthly_report.ipynb"
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
+# The key under which the notebook's title output records its month and headline figures
+# (``report_sections.title``): the month is checked against the one asked, the index lists the rest.
+META_KEY = "disis_tally"
+CELL_TIMEOUT = 600  # seconds; a cell that takes longer has hung
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")
+
+# The HTML page: JupyterLab's look, minus every script it would fetch (require.js, MathJax,
+# mermaid, widgets), minus code and prompts and cells with nothing to show.
+TEMPLATE = r"""
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+  main { max-width: 62rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+  .jp-OutputArea-output img { max-width: 100%; height: auto; }
+  .jp-RenderedHTMLCommon table.by-country td, .jp-RenderedHTMLCommon table.by-country th { text-align: left; vertical-align: top; }
+  .jp-RenderedHTMLCommon table.by-country small { color: #666; }
+  .jp-RenderedHTMLCommon ul.disagreements li { margin-bottom: 0.6em; }
+  footer { max-width: 62rem; margin: 0 auto; padding: 0 1.5rem 2rem; color: #666; font-size: 0.85em; }
+  @media print { .jp-Cell { break-inside: avoid; } }
+</style>
+{%- endblock extra_css -%}
+{%- block codecell -%}{%- if cell.outputs -%}{{ super() }}{%- endif -%}{%- endblock codecell -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ ((output | get_metadata('alt', 'image/png')) or 'Figure') | escape_html }}">
+</div>
+{%- endblock data_png %}
+{% block body_footer %}
+</main>
+<footer>Rendered {{ resources.rendered_on }} by disis-tally from its data/processed/ tables.</footer>
+</body>
+{% endblock body_footer %}
+"""
+
+
+@dataclass
+class Rendered:
+    """A month written into ``reports/``."""
+
+    month: str
+    folder: Path
+    title: str
+    headline: dict = field(default_factory=dict)
+
+
+def run_report(paths: Paths, month: str | None = None, all_months: bool = False, jobs: int | None = None,
+               pdf: bool = False, stdout=None, stderr=None) -> int:
+    """``tally report``: one month (the latest by default) or ``--all``; returns the exit status."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if jobs is not None and jobs < 1:
+        raise TallyError(f"--jobs must be 1 or more, not {jobs}")
+    notebook = notebook_path(paths)
+    check_parameters_cell(notebook)
+    browser = find_chromium() if pdf else None
+    report_warm.warm_up()
+    html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
+    months = report_warm.call(months_to_render, paths, month, all_months)
+    if not all_months:
+        done = render_month(paths, notebook, months[0], browser)
+        print(f"tally report: wrote {paths.rel(done.folder / 'index.html')}", file=stdout)
+        return 0
+    return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
+
+
+def skip_iri_format_checker() -> None:
+    """Keep jsonschema from loading its optional "iri" format checker, which builds a grammar for
+    over a second when imported (by nbformat, through papermill and nbconvert) and which nbformat
+    never uses. Only this process is affected, and only if jsonschema is not loaded yet."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def notebook_path(paths: Paths) -> Path:
+    """The copy's report notebook, or this checkout's when the copy has none."""
+    for path in (paths.notebooks / NOTEBOOK, CHECKOUT_NOTEBOOK):
+        if path.is_file():
+            return path
+    raise TallyError(f"{paths.rel(paths.notebooks / NOTEBOOK)} not found")
+
+
+def check_parameters_cell(notebook: Path) -> None:
+    """Refuse a notebook with no cell tagged ``parameters``: papermill would set the month above
+    the notebook's own default, which would then win, and the report would be for the wrong month."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError) as exc:
+        raise TallyError(f"{notebook}: cannot read the notebook: {exc}") from None
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+        raise TallyError(f"{notebook}: no cell is tagged 'parameters', so the month cannot be set; "
+                         "tag the cell that sets `month`")
+
+
+def months_to_render(paths: Paths, month: str | None, all_months: bool) -> list[str]:
+    """The months asked for (the latest by default), checked against the data's range.
+
+    Run in the warm process, which has pandas loaded for ``reconcile.month_range``."""
+    from .reconcile import month_range
+
+    first, last = month_range(paths)
+    if all_months:
+        return months_between(first, last)
+    return [check_month(last if month is None else month, first, last)]
+
+
+def check_month(month: object, first: str, last: str) -> str:
+    """``month`` if it is YYYY-MM text within first..last; otherwise a one-line MonthError naming the range."""
+    available = f"months available: {first} to {last}"
+    if not isinstance(month, str) or not MONTH.fullmatch(month):
+        raise MonthError(f"malformed month {month!r}: expected YYYY-MM; {available}")
+    if not first <= month <= last:
+        raise MonthError(f"no data for {month}; {available}")
+    return month
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (YYYY-MM), inclusive."""
+    index = lambda m: int(m[:4]) * 12 + int(m[5:7]) - 1  # noqa: E731
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index(first), index(last) + 1)]
+
+
+def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None) -> Rendered:
+    """Run the notebook for ``month`` and write ``reports/<month>/`` (report.ipynb, index.html, report.pdf)."""
+    import nbformat
+
+    nb = execute(notebook, month, paths.root)
+    meta = report_meta(nb)
+    if meta.get("month") != month:
+        raise TallyError(f"the notebook rendered {meta.get('month')!r}, not {month}: does its cell tagged "
+                         "'parameters' set `month`, and nothing after it change it?")
+    html = to_html(nb, meta.get("title", month))
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    tmp = paths.reports / f".{month}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.mkdir()
+    try:
+        nbformat.write(nb, tmp / "report.ipynb")
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+        if browser:
+            print_pdf(browser, tmp / "index.html", tmp / "report.pdf")
+        replace_folder(tmp, paths.reports / month)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Rendered(month, paths.reports / month, meta.get("title", month), meta.get("headline", {}))
+
+
+def execute(notebook: Path, month: str, cwd: Path):
+    """The notebook run by papermill for ``month`` (passed as text) in a forked warm kernel."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .report_kernel import ForkedKernelManager
+
+    try:
+        return papermill.execute_notebook(
+            str(notebook), None, parameters={"month": str(month)}, kernel_name="python3",
+            kernel_manager_class=ForkedKernelManager, progress_bar=False,
+            request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+            resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder (papermill's cwd= would chdir this process)
+        )
+    except PapermillExecutionError as exc:
+        value = str(exc.evalue).strip().splitlines()[:1] or [""]
+        raise TallyError(f"{month}: the notebook failed in cell {exc.cell_index}: {exc.ename}: {value[0]}") from None
+
+
+def report_meta(nb) -> dict:
+    """What the notebook's title output says it rendered: month, title and headline figures."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(META_KEY)
+            if meta:
+                return dict(meta)
+    raise TallyError("the report notebook did not say which month it rendered "
+                     "(its title cell, report_sections.title(month), is missing)")
+
+
+_exporters = threading.local()
+
+
+def html_exporter():
+    """This thread's HTML exporter (built once: it compiles its templates on first use)."""
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        skip_iri_format_checker()
+        import nbformat
+        import papermill  # noqa: F401  (imported here so that it loads while the warm process does)
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True, embed_images=True)
+        exporter.raw_template = TEMPLATE
+        exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"rendered_on": ""})
+        _exporters.html = exporter
+    return exporter
+
+
+def to_html(nb, title: str) -> str:
+    """The executed notebook as one self-contained page: outputs and text only, images embedded."""
+    import datetime
+
+    rendered_on = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    html, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title},
+                                                                "rendered_on": rendered_on})
+    return html
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is, replacing any previous one; never a half-written target."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def find_chromium() -> str:
+    """The system's Chromium (or Chrome), for ``--pdf``; a one-line error where there is none."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise TallyError("--pdf needs Chromium, which is not installed (on Debian: apt-get install chromium); "
+                     "run without --pdf for the HTML report alone")
+
+
+def print_pdf(browser: str, html: Path, pdf: Path) -> None:
+    """Print the page to PDF with headless Chromium, offline and with a throwaway profile."""
+    with tempfile.TemporaryDirectory(prefix="tally-chromium-") as profile:
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               f"--print-to-pdf={pdf}", html.resolve().as_uri()]
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+        except subprocess.TimeoutExpired:
+            raise TallyError(f"Chromium took too long to print {html.name} to PDF") from None
+    if run.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        raise TallyError(f"Chromium could not print {html.name} to PDF: {last}")
+
+
+def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None, browser: str | None,
+               stdout, stderr) -> int:
+    """Every month over ``jobs`` workers with a progress bar, then ``reports/index.html``; a failed
+    month does not stop the others, and is named at the end with its error (exit status 1)."""
+    from tqdm import tqdm
+
+    from .report_index import write_index
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(months)))
+    done: dict[str, Rendered] = {}
+    failed: dict[str, str] = {}
+    with ThreadPoolExecutor(jobs, thread_name_prefix="report") as pool, \
+            tqdm(total=len(months), unit="month", desc="tally report", file=stderr) as bar:
+        futures = {pool.submit(render_month, paths, notebook, m, browser): m for m in months}
+        for future in as_completed(futures):
+            month = futures[future]
+            try:
+                done[month] = future.result()
+            except Exception as exc:  # a month's failure is reported, the others go on
+                failed[month] = one_line(exc, month)
+            bar.update()
+    index = write_index(paths, months, done, failed)
+    print(f"tally report: rendered {len(done)} of {len(months)} months into {paths.rel(paths.reports)}/; "
+          f"index: {paths.rel(index)}", file=stdout)
+    for month in sorted(failed):
+        print(f"tally report: {month} failed: {failed[month]}", file=stderr)
+    return 1 if failed else 0
+
+
+def one_line(exc: Exception, month: str) -> str:
+    """An error as one line, without the month it already names."""
+    text = (str(exc).strip().splitlines() or [""])[0]
+    text = text.removeprefix(f"{month}: ")
+    return text if isinstance(exc, TallyError) else f"{type(exc).__name__}: {text}"

@@ -1,0 +1,227 @@
+"""The pieces of the monthly report notebook that the narrative and the plots do not give.
+
+Its title and headline, the figures as embedded images, the by-country table, the month's
+disagreements, its sources as links and the note on method. Each function returns an object
+the notebook displays; any text that comes from the data is HTML-escaped, and a link is only
+made of an http(s) address, so a source titled ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import pandas as pd
+
+from . import narrative, reconcile
+from .build import read_claims
+from .config import Paths
+from .report import META_KEY
+from .vocab import BAND, CORE_METRICS
+
+HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
+COUNTRY_ORDER = ("iraq", "syria", "all")
+BASIS_WORDS = {
+    "stated": "stated by CENTCOM",
+    "reported": "reported by outlets",
+    "derived": "derived",
+    "bounded": "within limits",
+    "unknown": "not published",
+}
+KIND_WORDS = {
+    "centcom_release": "CENTCOM release",
+    "centcom_statement": "CENTCOM statement",
+    "news": "news report",
+    "lig": "Lead Inspector General report",
+    "other": "other document",
+}
+DISCREPANCY_WORDS = {
+    "bounds": "a qualified figure against an exact one",
+    "country_sum": "countries that do not add up to the total",
+    "cross_source": "sources that disagree",
+    "headline_vs_breakdown": "a headline against its own breakdown",
+    "kind": "different things counted under one name",
+    "period_sum": "a multi-month figure against the months",
+    "period_wording": "a period given in words",
+    "revision": "a figure revised later",
+}
+
+
+class Shown:
+    """Something the notebook displays: a MIME bundle and its metadata."""
+
+    def __init__(self, data: dict[str, str], metadata: dict | None = None):
+        self.data = data
+        self.metadata = metadata or {}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.data, self.metadata
+
+
+def _html(html: str, text: str) -> Shown:
+    return Shown({"text/html": html, "text/plain": text})
+
+
+def _markdown(md: str) -> Shown:
+    return Shown({"text/markdown": md, "text/plain": md})
+
+
+def _safe_markdown(md: str) -> str:
+    """Markdown with any raw HTML in it shown as text (``&`` and ``<`` escaped; Markdown itself kept)."""
+    return md.replace("&", "&amp;").replace("<", "&lt;")
+
+
+def _int(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _amount(row) -> str:
+    """A cell of the series in figures: 31; 23 to 79; at least 23; at most 94; not published."""
+    value, low, high = _int(row["value"]), _int(row["low"]) or 0, _int(row["high"])
+    if value is not None:
+        return f"{value:,}"
+    if low and high is not None:
+        return f"{low:,} to {high:,}"
+    if low:
+        return f"at least {low:,}"
+    if high is not None:
+        return f"at most {high:,}"
+    return "not published"
+
+
+def headline(month: str, paths: Paths | None = None) -> dict[str, str]:
+    """Operations, killed and detained in Iraq and Syria together, in words ("31", "at least 23")."""
+    rows = reconcile.monthly(paths, month=month)
+    rows = rows[rows["country"] == "all"].set_index("metric")
+    return {m: (_amount(rows.loc[m]) if m in rows.index else "not published") for m in HEADLINE_LABELS}
+
+
+def title(month: str, paths: Paths | None = None) -> Shown:
+    """The report's heading and headline figures; its metadata names the month rendered."""
+    figures = headline(month, paths)
+    name = narrative.month_name(month)
+    line = " · ".join(f"{figures[m]} {label}" for m, label in HEADLINE_LABELS.items())
+    md = f"# Defeat-ISIS figures for Iraq and Syria: {name}\n\n**{line}** (Iraq and Syria together)\n"
+    return Shown({"text/markdown": md, "text/plain": md},
+                 {META_KEY: {"month": month, "title": f"D-ISIS figures, {name}", "headline": figures}})
+
+
+def summary(month: str, tables: narrative.Tables | None = None) -> Shown:
+    """The narrative of the month (``narrative.month_summary``), any raw HTML in it shown as text."""
+    return _markdown(_safe_markdown(narrative.month_summary(month, tables=tables)))
+
+
+def figure(fig, dpi: int = 100) -> Shown:
+    """A matplotlib figure as a PNG at its own size, with its title as alternative text; the figure is closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    alt = _figure_title(fig)
+    return Shown({"image/png": buf.getvalue(), "text/plain": alt}, {"image/png": {"alt": alt}})
+
+
+def _figure_title(fig) -> str:
+    suptitle = getattr(fig, "_suptitle", None)
+    texts = [suptitle.get_text()] if suptitle is not None else []
+    texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center") if ax.get_title(loc)]
+    return texts[0] if texts else "Figure"
+
+
+def by_country(month: str, paths: Paths | None = None) -> Shown:
+    """The five core figures for Iraq, Syria and both, each with how it is known."""
+    rows = reconcile.monthly(paths, month=month).set_index(["metric", "country"])
+    head = "".join(f"<th>{escape(narrative.COUNTRY_WORDS[c])}</th>" for c in COUNTRY_ORDER)
+    body = []
+    for metric in CORE_METRICS:
+        cells = []
+        for country in COUNTRY_ORDER:
+            if (metric, country) in rows.index:
+                row = rows.loc[(metric, country)]
+                basis = BASIS_WORDS.get(row["basis"], row["basis"])
+                cells.append(f"<td>{escape(_amount(row))}<br><small>{escape(basis)}</small></td>")
+            else:
+                cells.append("<td>not published</td>")
+        label = narrative.METRIC_NOUNS.get(metric, metric)
+        body.append(f"<tr><th>{escape(label[:1].upper() + label[1:])}</th>{''.join(cells)}</tr>")
+    html = (f'<table class="by-country"><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+    return _html(html, f"by-country table for {month}")
+
+
+def _sources(paths: Paths | None) -> pd.DataFrame:
+    paths = paths or Paths.at()
+    claims = read_claims(paths.claims_csv)
+    return claims.drop_duplicates("source_id").set_index("source_id")
+
+
+def _source_names(ids: str, sources: pd.DataFrame, most: int = 3) -> str:
+    """The publishers of the sources, each once; past ``most``, "and N others"."""
+    names = [str(sources.loc[s, "publisher"]) if s in sources.index else s for s in str(ids).split(";") if s]
+    names = list(dict.fromkeys(names))
+    if len(names) > most + 1:
+        return ", ".join(names[:most]) + f" and {len(names) - most} others"
+    return ", ".join(names)
+
+
+def disagreements(month: str, paths: Paths | None = None) -> Shown:
+    """Every disagreement whose period touches the month: what, when, the explanation and what the series keeps."""
+    rows = reconcile.discrepancies(paths, month=month)
+    if rows.empty:
+        return _markdown(f"No disagreement between or within sources touches {narrative.month_name(month)}.")
+    sources = _sources(paths)
+    items = []
+    for _, d in rows.iterrows():
+        what = f"{narrative.METRIC_NOUNS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
+        when = narrative.span_name(d["period_start"], d["period_end"])
+        kind = DISCREPANCY_WORDS.get(d["kind"], d["kind"])
+        items.append(
+            f"<li><strong>{escape(what[:1].upper() + what[1:])}, {escape(when)}</strong> "
+            f"({escape(kind)}): {escape(str(d['value_a']))} ({escape(_source_names(d['source_a'], sources))}) "
+            f"against {escape(str(d['value_b']))} ({escape(_source_names(d['source_b'], sources))}).<br>"
+            f"{escape(d['explanation'])} <em>{escape(d['resolution'])}</em></li>")
+    return _html(f'<ul class="disagreements">{"".join(items)}</ul>', f"{len(rows)} disagreement(s) touching {month}")
+
+
+def _link(url: str, text: str) -> str:
+    """An escaped link; a URL that is not http(s) is shown as text, never made a link."""
+    if str(url).startswith(("https://", "http://")):
+        return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
+    return f"{escape(text)} ({escape(str(url))})"
+
+
+def sources(month: str, paths: Paths | None = None) -> Shown:
+    """The documents behind the month's figures, CENTCOM's first, each linked to where it was read."""
+    ids = {s for v in reconcile.monthly(paths, month=month)["source_ids"] for s in str(v).split(";") if s}
+    table = _sources(paths)
+    found = table.loc[sorted(ids & set(table.index))].reset_index()
+    if found.empty:
+        return _markdown(f"No source gives a figure for {narrative.month_name(month)}.")
+    found["centcom_first"] = ~found["kind"].str.startswith("centcom")
+    found = found.sort_values(["centcom_first", "published", "publisher"], na_position="last")
+    items = []
+    for _, s in found.iterrows():
+        text = s["title"] if isinstance(s["title"], str) and s["title"] else s["publisher"]
+        date = s["published"].strftime("%Y-%m-%d") if not pd.isna(s["published"]) else "undated"
+        date += " (approx.)" if s["published_approx"] and not pd.isna(s["published"]) else ""
+        items.append(f"<li>{_link(s['url'], text)}: {escape(str(s['publisher']))}, "
+                     f"{escape(KIND_WORDS.get(s['kind'], s['kind']))}, {escape(date)}</li>")
+    return _html(f'<ul class="sources">{"".join(items)}</ul>', f"{len(found)} source(s) for {month}")
+
+
+def method_note() -> Shown:
+    """How the figures are reconciled, and what they are not, in a few sentences."""
+    band = round(BAND * 100)
+    return _markdown(
+        "Every figure comes from a public document listed above: CENTCOM's releases and the news reports "
+        "that restate them. They are CENTCOM's claims, or an outlet's reading of them, not independent counts.\n\n"
+        "Each month, country and metric has one value, marked by how it is known: *stated* in a CENTCOM "
+        "release, *reported* by outlets only, *derived* from other figures (a total less a part), known only "
+        "*within limits* (from multi-month totals and qualified figures), or *not published*. A month with no "
+        f"figure is never shown as zero. \"Nearly N\" and \"about N\" are read as within {band} per cent of N. "
+        "Headline operation counts may include U.S.-only operations or not, depending on the source.\n\n"
+        "Where sources disagree, the series keeps CENTCOM's own latest figure first; every disagreement is "
+        "listed with its likely explanation. Figures can change when a later release revises them: the data "
+        "and the rules are in the project's `data/README.md`."
+    )

@@ -1,0 +1,88 @@
+"""The warm process: a ``multiprocessing`` fork server that has imported the report's libraries once.
+
+Starting Python and importing pandas, matplotlib and seaborn takes a second or two. The fork
+server does it once (``helpers.report_preload``); every report kernel (``helpers.report_kernel``)
+and every ``call`` is a fork of it, a new process that starts with the libraries loaded and
+nothing else. This module imports nothing heavy, so the command can start the warm process first
+and import its own libraries while the warm process imports the notebook's.
+
+Unix only (``fork``). A script that uses it must guard its top level with
+``if __name__ == "__main__":``, as ``multiprocessing`` requires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+
+PRELOAD = "helpers.report_preload"
+# One hash seed for every warm process, so that a month renders the same whichever run forked it.
+HASH_SEED = "0"
+
+
+def _context():
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([PRELOAD])
+    return ctx
+
+
+@contextlib.contextmanager
+def _hash_seed():
+    """``PYTHONHASHSEED`` set while the fork server may be started (it inherits the environment)."""
+    saved = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = HASH_SEED
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONHASHSEED", None)
+        else:
+            os.environ["PYTHONHASHSEED"] = saved
+
+
+def warm_up() -> None:
+    """Start the warm process now; it imports the libraries while the caller goes on."""
+    from multiprocessing import forkserver
+
+    _context()
+    with _hash_seed():
+        forkserver.ensure_running()
+
+
+def fork(target, *args):
+    """A started ``Process`` running ``target(*args)``, forked from the warm process."""
+    process = _context().Process(target=target, args=args, daemon=True)
+    with _hash_seed():
+        process.start()
+    return process
+
+
+def call(func, *args):
+    """``func(*args)`` run in a fork of the warm process; its result comes back, or its exception is raised."""
+    receive, send = _context().Pipe(duplex=False)
+    child = fork(_call_and_send, send, func, args)
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise RuntimeError(f"a fork of the warm process died (exit code {child.exitcode})") from None
+    finally:
+        receive.close()
+    child.join()
+    if not ok:
+        raise value
+    return value
+
+
+def _call_and_send(send, func, args) -> None:
+    try:
+        result = (True, func(*args))
+    except Exception as exc:  # raised again in the caller
+        result = (False, exc)
+    try:
+        send.send(result)
+    except Exception:  # a result or exception that does not pickle still reaches the caller, as text
+        send.send((False, RuntimeError(repr(result[1]))))
+    send.close()

@@ -1,0 +1,283 @@
+"""``tally report``: a month end to end, bad months, refused notebooks, ``--all`` with a failing
+month, isolation between months, escaping of the data's text, and ``--all`` against ``--month``.
+
+Every render happens in a scratch copy. The real notebook is rendered three times (about 5 s
+each); the other tests use a small test notebook and a copy whose series is cut to four months.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from conftest import REPO
+from helpers.build import build
+from helpers.config import Paths
+from helpers.errors import MonthError, TallyError
+from helpers.report import CHECKOUT_NOTEBOOK, run_report
+
+MONTH = "2023-07"  # the notebook's default: a month with full data
+EVIL = '<script>alert("title")</script>'
+SMALL = ("2023-05", "2023-08")  # the series of the small copy
+BROKEN = "2023-07"  # the month the test notebook fails on
+RENDERED_ON = re.compile(r"Rendered \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+
+
+def render(paths: Paths, **kwargs) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_report(paths, stdout=out, stderr=err, **kwargs)
+    return code, out.getvalue(), err.getvalue()
+
+
+def copy_data(built: Paths, root: Path) -> Paths:
+    """A copy of the built project's data, without notebooks (the checkout's notebook is used)."""
+    paths = Paths.at(root)
+    shutil.copytree(built.data, paths.data)
+    return paths
+
+
+def cut_series(paths: Paths, first: str, last: str) -> None:
+    """Keep only first..last in the copy's monthly series (so that --all has few months)."""
+    monthly = pd.read_csv(paths.monthly_csv, dtype=str, keep_default_na=False)
+    monthly[monthly["month"].between(first, last)].to_csv(paths.monthly_csv, index=False, lineterminator="\n")
+
+
+def small_notebook(*, tagged: bool = True, override: str | None = None) -> nbformat.NotebookNode:
+    """A small report notebook: title, a figure, a cell that fails for BROKEN, and state that would
+    leak from one month into the next if kernels were reused; its kernel name exists nowhere."""
+    params = nbformat.v4.new_code_cell('month = "2023-05"')
+    if tagged:
+        params.metadata["tags"] = ["parameters"]
+    cells = [params]
+    if override:
+        cells.append(nbformat.v4.new_code_cell(f'month = "{override}"'))
+    cells += [
+        nbformat.v4.new_code_cell("from helpers import plots, report_sections as report\nreport.title(month)"),
+        nbformat.v4.new_code_cell(f'if month == "{BROKEN}":\n    raise ValueError("broken on purpose")'),
+        nbformat.v4.new_code_cell("import helpers, matplotlib\nhelpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
+                                  "matplotlib.rcParams['lines.linewidth'] += 1\n"
+                                  "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'])"),
+        nbformat.v4.new_code_cell("report.figure(plots.coverage(month=month))"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "none", "language": "python"}
+    return nb
+
+
+def with_notebook(paths: Paths, nb) -> Paths:
+    paths.notebooks.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, paths.notebooks / "monthly_report.ipynb")
+    return paths
+
+
+def html_of(paths: Paths, month: str) -> str:
+    return (paths.reports / month / "index.html").read_text(encoding="utf-8")
+
+
+def printed(paths: Paths, month: str) -> str:
+    nb = json.loads((paths.reports / month / "report.ipynb").read_text())
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream")
+
+
+# --- the real notebook, one month --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory) -> Paths:
+    """A copy whose CENTCOM release for 2023-07 has a script in its title, rendered for that month."""
+    paths = Paths.at(tmp_path_factory.mktemp("rendered"))
+    shutil.copytree(built.raw, paths.raw)
+    with paths.sources_csv.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["source_id"] == "centcom-2023-08-09":
+            row["title"] = f"July 2023 {EVIL} in review"
+    with paths.sources_csv.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    build(paths)
+    code, out, err = render(paths, month=MONTH)
+    assert code == 0, err
+    assert out == f"tally report: wrote reports/{MONTH}/index.html\n"
+    return paths
+
+
+def test_a_month_renders_end_to_end(rendered):
+    from helpers.narrative import month_summary
+
+    html = html_of(rendered, MONTH)
+    text = re.sub(r"<[^>]+>", " ", html)
+    summary = month_summary(MONTH, rendered)
+    numbers = set(re.findall(r"\d[\d,]*", summary))
+    assert numbers and all(n in text for n in numbers), numbers - set(re.findall(r"\d[\d,]*", text))
+    assert "Defeat-ISIS figures for Iraq and Syria: July 2023" in html
+    assert "<title>D-ISIS figures, July 2023</title>" in html
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', html)
+    assert len(images) == 6
+    for data in images:
+        assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(re.findall(r'<img [^>]*alt="[^"]{10,}"', html)) == 6
+
+
+def test_the_page_has_no_code_and_fetches_nothing(rendered):
+    html = html_of(rendered, MONTH)
+    body = html.split("</head>", 1)[1]
+    for code in ("jp-Editor", "jp-InputPrompt", "jp-OutputPrompt", "highlight", "from helpers import", "report.figure(", "month = "):
+        assert code not in body
+    assert "<script" not in html.lower()
+    assert re.findall(r'\bsrc="(?!data:)', html) == []
+    assert re.findall(r"<link\b", html) == []
+    assert "@import" not in html and "cdnjs" not in html and "mathjax" not in html.lower()
+    assert len(html.encode()) < 2_000_000
+
+
+def test_text_from_the_data_is_escaped(rendered):
+    html = html_of(rendered, MONTH)
+    assert EVIL not in html
+    assert re.search(r"July 2023 &lt;script&gt;alert\((&quot;|\")title(&quot;|\")\)&lt;/script&gt; in review", html)
+
+
+def test_the_report_is_written_whole(rendered):
+    folder = rendered.reports / MONTH
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "report.ipynb"]
+    assert [p.name for p in rendered.reports.iterdir()] == [MONTH]  # no temporary folder left behind
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and f'month = "{MONTH}"' in injected[0].source  # text, not a number
+    assert all(c.get("outputs") is not None for c in nb.cells if c.cell_type == "code")
+
+
+def test_the_committed_notebook_is_thin_and_clean():
+    nb = json.loads(CHECKOUT_NOTEBOOK.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+    assert len(params) == 1 and re.search(r'^month = "\d{4}-\d{2}"', "".join(params[0]["source"]), re.M)
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    imports = [line for c in code for line in "".join(c["source"]).splitlines() if "import" in line]
+    assert imports and all(line.startswith("from helpers import ") for line in imports)
+
+
+# --- mistakes ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("month", ["2023-13", "2023-7", "July 2023", "202307", "1999-12", "2099-01"])
+def test_a_bad_month_is_refused_with_the_range(built, tmp_path, month):
+    paths = copy_data(built, tmp_path / "copy")
+    with pytest.raises(MonthError, match=r"months available: \d{4}-\d{2} to \d{4}-\d{2}$"):
+        render(paths, month=month)
+    assert not paths.reports.exists()
+
+
+def test_the_command_gives_one_line_for_a_bad_month(built, tmp_path):
+    paths = copy_data(built, tmp_path / "copy")
+    tally = Path(sys.executable).with_name("tally")
+    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", "2023-13"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert re.fullmatch(r"tally report: malformed month '2023-13': expected YYYY-MM; "
+                        r"months available: \d{4}-\d{2} to \d{4}-\d{2}\n", run.stderr), run.stderr
+    assert run.stdout == "" and not paths.reports.exists()
+
+
+def test_a_notebook_without_a_parameters_cell_is_refused(built, tmp_path):
+    paths = with_notebook(copy_data(built, tmp_path / "copy"), small_notebook(tagged=False))
+    with pytest.raises(TallyError, match="no cell is tagged 'parameters'"):
+        render(paths, month="2023-06")
+    assert not paths.reports.exists()
+
+
+def test_a_report_for_another_month_is_refused(built, tmp_path):
+    paths = with_notebook(copy_data(built, tmp_path / "copy"), small_notebook(override="2023-05"))
+    with pytest.raises(TallyError, match="the notebook rendered '2023-05', not 2023-06"):
+        render(paths, month="2023-06")
+    assert not (paths.reports / "2023-06").exists() and not (paths.reports / "2023-05").exists()
+
+
+def test_pdf_without_chromium_says_so(built, tmp_path, monkeypatch):
+    paths = copy_data(built, tmp_path / "copy")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(TallyError, match="--pdf needs Chromium"):
+        render(paths, month="2023-06", pdf=True)
+    assert not paths.reports.exists()
+
+
+# --- every month ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small(built, tmp_path_factory) -> Paths:
+    """A copy with a four-month series and the test notebook."""
+    paths = copy_data(built, tmp_path_factory.mktemp("small") / "copy")
+    cut_series(paths, *SMALL)
+    return with_notebook(paths, small_notebook())
+
+
+@pytest.fixture(scope="module")
+def small_all(small):
+    """``--all`` on the small copy, over two workers, with an earlier report of the broken month in place."""
+    earlier = small.reports / BROKEN
+    earlier.mkdir(parents=True)
+    (earlier / "index.html").write_text("earlier report")
+    return (small, *render(small, all_months=True, jobs=2))
+
+
+def test_all_goes_on_past_a_failing_month_and_names_it(small_all):
+    paths, code, out, err = small_all
+    assert code == 1
+    assert f"tally report: {BROKEN} failed: the notebook failed in cell " in err and "ValueError: broken on purpose" in err
+    assert "4/4" in err  # the progress bar
+    assert "rendered 3 of 4 months" in out
+    for month in ("2023-05", "2023-06", "2023-08"):
+        assert (paths.reports / month / "index.html").is_file()
+    assert (paths.reports / BROKEN / "index.html").read_text() == "earlier report"  # left as it was
+    assert not [p for p in paths.reports.iterdir() if p.name.startswith(".")]
+
+
+def test_all_writes_an_index_with_headlines(small_all):
+    paths = small_all[0]
+    index = (paths.reports / "index.html").read_text()
+    links = re.findall(r'<a href="(\d{4}-\d{2})/index.html">', index)
+    assert links == ["2023-08", "2023-06", "2023-05"]  # newest first; the failed month has no link
+    assert "July 2023" in index and "not rendered: the notebook failed in cell" in index
+    assert "<script" not in index and "http" not in index
+    headline = json.loads((paths.reports / "2023-06" / "report.ipynb").read_text())
+    meta = next(o["metadata"]["disis_tally"] for c in headline["cells"] for o in c.get("outputs", [])
+                if "disis_tally" in o.get("metadata", {}))
+    for value in meta["headline"].values():
+        assert f">{value}</td>" in index
+
+
+def test_nothing_leaks_from_one_month_into_the_next(small_all):
+    paths = small_all[0]
+    seen = {m: printed(paths, m) for m in ("2023-05", "2023-06", "2023-08")}
+    first_width = None
+    for month, text in seen.items():
+        names, width = re.fullmatch(r"(\[.*\]) (\S+)\n", text).groups()
+        assert names == f"['{month}']"
+        first_width = first_width or width
+        assert width == first_width
+
+
+def test_the_latest_month_by_default(small):
+    code, out, _ = render(small)
+    assert code == 0 and out == f"tally report: wrote reports/{SMALL[1]}/index.html\n"
+
+
+def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
+    paths = copy_data(built, tmp_path / "copy")
+    cut_series(paths, "2023-06", MONTH)
+    assert render(paths, month=MONTH)[0] == 0
+    alone = html_of(paths, MONTH)
+    code, _, err = render(paths, all_months=True, jobs=1)  # 2023-06 first, then 2023-07
+    assert code == 0, err
+    assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
