@@ -83,9 +83,13 @@ class Group:
     def key(self) -> tuple:
         return (self.start, self.end, self.country, self.metric)
 
+    decisive: int = 3  # the lowest-ranked tier among the claims that narrowed the group's range
+
     @property
     def tier(self) -> int:
-        return min(c.tier for c in self.accepted)
+        """The group ranks as the weakest claim its range depends on: a CENTCOM "more than 22" narrowed
+        to an outlet's exact 25 is an outlet's figure."""
+        return self.decisive
 
     @property
     def support(self) -> int:
@@ -159,15 +163,18 @@ def choose(group: Group) -> None:
     for c in pool:
         support[(c.tier, c.value, c.qualifier)].add(c.publisher)
     support = {k: len(v) for k, v in support.items()}
-    lo, hi = 0, INF
+    lo, hi, narrowing = 0, INF, []
     for c in sorted(pool, key=lambda c: rank_key(c, support)):
         nlo, nhi = max(lo, c.lo), min(hi, c.hi)
-        if nlo <= nhi:
-            lo, hi = nlo, nhi
-            group.accepted.append(c)
-        else:
+        if nlo > nhi:
             group.rejected.append(c)
+            continue
+        if (nlo, nhi) != (lo, hi):
+            narrowing.append(c.tier)
+        lo, hi = nlo, nhi
+        group.accepted.append(c)
     group.lo, group.hi = lo, hi
+    group.decisive = max(narrowing, default=min(c.tier for c in group.accepted))
     group.compared = [c for c in group.claims if c not in pool]
     group.status = "used" if group.series else "outside"
 
