@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reconcile_fixtures import Claims, cell, month, months, one, rows
+from reconcile_fixtures import Claims, cell, month, months, one
 
 from helpers.build import to_csv_bytes
 from helpers.config import Paths
@@ -17,6 +17,10 @@ JAN, FEB, MAR, APR, JUN = month(2023, 1), month(2023, 2), month(2023, 3), month(
 
 def run(claims: Claims):
     return reconcile(claims.frame())
+
+
+def where(row) -> tuple:
+    return (row.period_start, row.period_end, row.country, row.metric)
 
 
 # --- 1. headline against breakdown ----------------------------------------------------------------------
@@ -38,8 +42,9 @@ def test_headline_vs_breakdown_names_both_readings():
     c.add("southfront-2023-05-05", APR, "syria", "us_only_operations", 1)
     rec = run(c)
     row = one(rec.discrepancies, kind="headline_vs_breakdown")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2023-04-01", "2023-04-30", "all", "operations")
-    assert (row.value_a, row.source_a, row.source_b, row.difference) == ("35", "southfront-2023-05-05", "southfront-2023-05-05", 1)
+    assert where(row) == ("2023-04-01", "2023-04-30", "all", "operations")
+    assert (row.value_a, row.source_a, row.difference) == ("35", "southfront-2023-05-05", 1)
+    assert row.source_b == "southfront-2023-05-05"
     assert row.value_b == "36 partnered, or 37 with U.S.-only operations"
     assert "neither reading" in row.explanation
     assert "26 for operations in Iraq is not used" in row.resolution
@@ -58,7 +63,8 @@ def test_reading_partnered_plus_us_only_is_recorded_without_a_discrepancy():
     c.add("kurdistan24-2022-12-29", year, "syria", "us_only_operations", 14)
     rec = run(c)
     reading = one(rec.readings, source_id="kurdistan24-2022-12-29")
-    assert (reading.headline, reading.partnered, reading.us_only, reading.reading) == (313, 299, 14, "partnered_plus_us_only")
+    assert (reading.headline, reading.partnered, reading.us_only) == (313, 299, 14)
+    assert reading.reading == "partnered_plus_us_only"
     assert rec.discrepancies.empty
 
 
@@ -79,7 +85,7 @@ def test_country_sum_explains_a_difference_equal_to_us_only_operations():
     c.add("cheriworld-2022-12-29", year, "syria", "operations", 108)
     rec = run(c)
     row = one(rec.discrepancies, kind="country_sum")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2022-01-01", "2022-12-31", "all", "operations")
+    assert where(row) == ("2022-01-01", "2022-12-31", "all", "operations")
     assert (row.value_a, row.value_b, row.difference) == ("313", "191 + 108 = 299", -14)
     assert row.source_a == row.source_b == "cheriworld-2022-12-29"
     assert "The difference, 14, equals the U.S.-only operations" in row.explanation
@@ -126,7 +132,7 @@ def test_cross_source_when_an_outlets_months_do_not_add_up_to_its_own_total():
     c.add("basnews-2023-11-06", both, "all", "detained", 78)
     rec = run(c)
     row = one(rec.discrepancies, kind="cross_source")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2023-09-01", "2023-10-31", "all", "detained")
+    assert where(row) == ("2023-09-01", "2023-10-31", "all", "detained")
     assert (row.value_a, row.value_b, row.difference) == ("78", "19 + 19 = 38", -40)
     assert row.source_a == row.source_b == "earthpressnews-2023-11-01;socialbites-2023-11-01"
     assert "BasNews gives 78 as well" in row.explanation
@@ -158,7 +164,7 @@ def test_period_sum_names_the_other_reading_of_operations():
     c.add("taskandpurpose-2023-04-09", months(2023, 1, 3), "all", "operations", 130)
     rec = run(c)
     row = one(rec.discrepancies, kind="period_sum")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2023-01-01", "2023-03-31", "all", "operations")
+    assert where(row) == ("2023-01-01", "2023-03-31", "all", "operations")
     assert (row.value_a, row.value_b, row.source_b, row.difference) == (
         "128 (sum of the monthly series)", "130", "taskandpurpose-2023-04-09", 2)
     assert "U.S.-only operations are counted in the monthly totals (2 in February 2023)" in row.explanation
@@ -189,7 +195,7 @@ def test_period_wording_gives_both_lengths_in_days():
     c.add("ny1-2024-11-05", sixty, "all", "killed", 163, wording="in the past 60 days")
     rec = run(c)
     row = one(rec.discrepancies, kind="period_wording")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2024-08-29", "2024-11-04", "all", "killed")
+    assert where(row) == ("2024-08-29", "2024-11-04", "all", "killed")
     assert (row.value_a, row.value_b, row.difference) == (
         "163 for 29 August to 4 November 2024 (68 days)", "163 for 6 September to 4 November 2024 (60 days)", -8)
     assert (row.source_a, row.source_b) == ("israelnationalnews-2024-11-05;ru24-2024-11-05", "ny1-2024-11-05")
@@ -208,7 +214,7 @@ def test_revision_by_centcom_itself_the_later_statement_wins():
     c.add("centcom-2023-03-01", JAN, "all", "killed", 12)
     rec = run(c)
     row = one(rec.discrepancies, kind="revision")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2023-01-01", "2023-01-31", "all", "killed")
+    assert where(row) == ("2023-01-01", "2023-01-31", "all", "killed")
     assert (row.value_a, row.source_a, row.value_b, row.source_b, row.difference) == (
         "12", "centcom-2023-03-01", "11", "centcom-2023-02-02", -1)
     assert "the later CENTCOM statement outranks the earlier one" in row.resolution
@@ -240,7 +246,7 @@ def test_bounds_a_qualified_figure_that_cannot_hold_with_an_exact_one():
         c.add(source, span, "all", "operations", 95, qualifier="more_than")
     rec = run(c)
     row = one(rec.discrepancies, kind="bounds")
-    assert (row.period_start, row.period_end, row.country, row.metric) == ("2024-08-29", "2024-11-04", "all", "operations")
+    assert where(row) == ("2024-08-29", "2024-11-04", "all", "operations")
     assert (row.value_a, row.value_b, row.difference) == ("95", "more than 95", 1)
     assert row.source_b == "ariseright-2024-11-05;ru24-2024-11-05"
     assert "More than 95 allows at least 96, which cannot hold together with 95" in row.explanation

@@ -50,7 +50,8 @@ def true_claim(draw, n: int, truth: dict, publishers=("centcom",) + OUTLETS):
     total = sum(truth[(m, country, metric)] for m in range(first, last + 1))
     start, end, value = date(2023, first, 1), date(2023, last, last_day(last)), total
     if draw(st.booleans()) and last > first:  # a span cut inside its first and last months
-        start, end = date(2023, first, draw(st.integers(2, 28))), date(2023, last, draw(st.integers(1, last_day(last) - 1)))
+        start = date(2023, first, draw(st.integers(2, 28)))
+        end = date(2023, last, draw(st.integers(1, last_day(last) - 1)))
         inner = sum(truth[(m, country, metric)] for m in range(first + 1, last))
         value = draw(st.integers(inner, total))
     qualifier = draw(st.sampled_from(QUALIFIERS))

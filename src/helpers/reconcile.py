@@ -104,7 +104,8 @@ def _frame(rows: list[dict], columns: list[str], name: str, sort: list[str] | No
 def _discrepancy_frame(rows: list[dict]) -> pd.DataFrame:
     seen: dict[str, int] = {}
     for r in rows:
-        text = "|".join(str(r[k]) for k in ("kind", "period_start", "period_end", "country", "metric", "value_a", "value_b"))
+        key = ("kind", "period_start", "period_end", "country", "metric", "value_a", "value_b")
+        text = "|".join(str(r[k]) for k in key)
         base = "D" + hashlib.sha1(text.encode()).hexdigest()[:7]
         seen[base] = seen.get(base, 0) + 1
         r["discrepancy_id"] = base if seen[base] == 1 else f"{base}-{seen[base]}"
@@ -139,7 +140,8 @@ def _month_row(ctx: Context, key) -> dict:
         if g is not None and g.status == "rejected":
             note = note[:-1] + f"; {says(g.accepted, qualified_group(g))}, not used because {checks.why_set_aside(g)}."
         elif g is not None and g.status == "outside":
-            note = note[:-1] + f"; {says(g.accepted, qualified_group(g))}, a figure from another party that never enters the series."
+            note = (note[:-1] + f"; {says(g.accepted, qualified_group(g))}, a figure from another party that "
+                    "never enters the series.")
     return {"month": month_code(m), "country": country, "metric": metric, "value": lo if lo == hi else None,
             "low": lo, "high": hi, "basis": basis, "source_ids": source_ids(claims), "note": note}
 
@@ -207,12 +209,15 @@ def _period_row(ctx: Context, g: Group, claims) -> dict:
         note = (f"{period_phrase(g.start, g.end)} does not start and end on month boundaries, so the monthly series "
                 "cannot check it exactly")
         if inner[0] <= inner[1]:
-            note += f"; the whole months inside it ({months_phrase(*inner)}) have {span(*ctx.series.bounds((inner, g.country, g.metric)))}"
+            allowed = span(*ctx.series.bounds((inner, g.country, g.metric)))
+            note += f"; the whole months inside it ({months_phrase(*inner)}) have {allowed}"
     elif all(v is not None for v in values):
         total = sum(values)
         status = "agrees" if lo <= total <= hi else "disagrees"
         diff = checks.gap((total, total), (lo, hi))
-        note = f"The months add up to {total}" + ("" if status == "agrees" else f"; the figure is {abs(diff)} {'more' if diff > 0 else 'less'}")
+        note = f"The months add up to {total}"
+        if status == "disagrees":
+            note += f"; the figure is {abs(diff)} {'more' if diff > 0 else 'less'}"
     else:
         status = "cannot_check"
         missing = [k[0][0] for k, v in zip(keys, values) if v is None]
@@ -220,7 +225,8 @@ def _period_row(ctx: Context, g: Group, claims) -> dict:
         unknown = (f"none of its {len(keys)} months is known" if len(missing) == len(keys) else
                    f"{month_list(missing)} {'is' if len(missing) == 1 else 'are'} not known" if len(missing) <= 4 else
                    f"{len(missing)} of its {len(keys)} months are not known")
-        whole = f"put {period_phrase(g.start, g.end)} at {int(lo_w)}" if lo_w == hi_w else f"allow {span(lo_w, hi_w)} for {period_phrase(g.start, g.end)}"
+        period = period_phrase(g.start, g.end)
+        whole = f"put {period} at {int(lo_w)}" if lo_w == hi_w else f"allow {span(lo_w, hi_w)} for {period}"
         note = f"The months cannot be summed: {unknown}; the figures in use {whole}"
     note += "; " + _usage(g, claims)
     return {"period_start": g.start, "period_end": g.end, "period_days": g.days,
@@ -253,7 +259,8 @@ def derived_rows(ctx: Context) -> list[dict]:
                 continue
             for country in COUNTRIES:
                 for metric in sol.net.metrics:
-                    row = _derived_row(ctx, (outer, country, metric), (inner, country, metric), (rest[0], country, metric))
+                    keys = [(r, country, metric) for r in (outer, inner, rest[0])]
+                    row = _derived_row(ctx, *keys)
                     if row:
                         rows.append(row)
     return rows
@@ -271,7 +278,8 @@ def _derived_row(ctx: Context, outer, inner, piece) -> dict | None:
             f"{says(gi.accepted, str(int(gi.lo)))} for {months_phrase(*inner[0])}, leaving {value} for "
             f"{months_phrase(first, last)}")
     if total is not None:
-        note += f"; the monthly series gives {total}" + (", which agrees" if total == value else f", {value - total:+d} apart")
+        note += f"; the monthly series gives {total}"
+        note += ", which agrees" if total == value else f", {value - total:+d} apart"
     start, end = month_start(first), month_end(last)
     return {"period_start": start, "period_end": end, "period_days": (end - start).days + 1,
             "span_kind": "derived", "country": piece[1], "metric": piece[2], "claimed": str(value),

@@ -79,12 +79,16 @@ def why_used(g: Group) -> str:
     if g.tier == 0:
         return "it is CENTCOM's own figure"
     if FAMILY_OF[g.metric] == OPS and g.start.day == 1 and month_index(g.start) == month_index(g.end):
-        return "for operations, monthly figures come before multi-month totals, which may count U.S.-only operations differently"
+        return OPS_FIRST
     return f"it is {TIER_WORDS[g.tier]} given by {count_words(g.support, 'publisher')}"
 
 
 def monthly(g: Group) -> bool:
     return aligned(g.start, g.end) and month_index(g.start) == month_index(g.end)
+
+
+OPS_FIRST = ("for operations, monthly figures come before multi-month totals, which may count U.S.-only operations "
+             "differently")
 
 
 def why_set_aside(g: Group) -> str:
@@ -95,8 +99,7 @@ def why_set_aside(g: Group) -> str:
         return "an outlet's own figure ranks below figures quoted from CENTCOM"
     if g.against in ("months", "pieces"):
         if FAMILY_OF[g.metric] == OPS and not monthly(g):
-            return ("for operations, monthly figures come before multi-month totals, which may count U.S.-only "
-                    "operations differently")
+            return OPS_FIRST
         return "it does not add up with the figures for the months and spans around it, which are better backed"
     if g.against == "countries":
         return "it does not add up with the all-country and the other country's figures, which are better backed"
@@ -135,7 +138,7 @@ def _breakdown(fig: dict, start, end, country: str):
         if p is not None:
             partnered = True
             total_p += p
-            if u is not None:  # a source that gives U.S.-only operations for one country gives them where there were any
+            if u is not None:  # a source giving U.S.-only operations for one country gives them wherever there were any
                 total_u = (total_u or 0) + u
             parts.append(f"{COUNTRY_WORDS[c]} {p} partnered" + ("" if u is None else f" and {u} U.S.-only"))
         elif headline is not None:
@@ -163,7 +166,8 @@ def reading_of(headline: int, p: int, u: int | None) -> str:
 
 
 READING_WORDS = {
-    "either": "the headline equals the partnered operations and no U.S.-only operations are given, so both readings agree",
+    "either": ("the headline equals the partnered operations and no U.S.-only operations are given, so both "
+               "readings agree"),
     "partnered_only": "the headline counts partnered operations only",
     "partnered_plus_us_only": "the headline counts partnered plus U.S.-only operations",
     "untestable": "the headline exceeds the partnered operations, but no U.S.-only figure is given to test it",
@@ -177,7 +181,7 @@ def readings(ctx: Context) -> tuple[list[dict], list[dict]]:
     for sid in sorted(ctx.by_source):
         claims = ctx.by_source[sid]
         fig, cmap = exact_figures(claims), claim_map(claims)
-        for (start, end, country, metric), headline in sorted(fig.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        for (start, end, country, metric), headline in sorted(fig.items(), key=lambda kv: kv[0][:3]):
             if metric != OPS:
                 continue
             found = _breakdown(fig, start, end, country)
@@ -228,9 +232,11 @@ def _series_hint(ctx: Context, start, end, country, headline) -> str:
     p = sum(vals[c][PARTNERED] for c in vals)
     u = sum(vals[c][US_ONLY] for c in vals)
     if headline == p:
-        return f"With the partnered figures the other sources give ({p}), the total adds up under the partnered-only reading"
+        return (f"With the partnered figures the other sources give ({p}), the total adds up under the "
+                "partnered-only reading")
     if headline == p + u:
-        return f"With the figures the other sources give ({p} partnered, {u} U.S.-only), the total adds up under the partnered plus U.S.-only reading"
+        return (f"With the figures the other sources give ({p} partnered, {u} U.S.-only), the total adds up under "
+                "the partnered plus U.S.-only reading")
     return ""
 
 
@@ -242,7 +248,7 @@ def country_sums(ctx: Context) -> list[dict]:
     found: dict[tuple, list[list[Claim]]] = defaultdict(list)
     for sid in sorted(ctx.by_source):
         cmap = claim_map(ctx.by_source[sid])
-        for (start, end, country, metric), total in sorted(cmap.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][3], kv[0][2])):
+        for (start, end, country, metric), total in sorted(cmap.items(), key=lambda kv: (*kv[0][:2], *kv[0][:1:-1])):
             if country != "all":
                 continue
             iraq, syria = cmap.get((start, end, "iraq", metric)), cmap.get((start, end, "syria", metric))
@@ -299,19 +305,22 @@ def group_conflicts(ctx: Context) -> list[dict]:
 
 def _conflict_row(ctx: Context, g: Group, others: list[Claim]) -> dict:
     chosen, figure = g.accepted, figure_text(others)
-    base = f"For {what(g.metric, g.country)} {during(g.start, g.end)}, {says(chosen, qualified_group(g))}; {says(others, figure)}"
+    base = (f"For {what(g.metric, g.country)} {during(g.start, g.end)}, {says(chosen, qualified_group(g))}; "
+            f"{says(others, figure)}")
     kind, extra = _classify(ctx, g, chosen, others)
     use = "for the month" if monthly(g) else "to bound the months"
     if kind == "revision" and max(c.sort_date for c in chosen) > max(c.sort_date for c in others):
         use = "(the later figure) " + use
+    figure_a, why = qualified_group(g), why_chosen(chosen, others)
     if g.metric not in CORE_METRICS:
-        resolution = f"{qualified_group(g)} is kept for this period because {why_chosen(chosen, others)}; this metric is not part of the monthly series"
+        resolution = f"{figure_a} is kept for this period because {why}; this metric is not part of the monthly series"
     elif g.status == "used":
-        resolution = f"The series uses {qualified_group(g)} {use} because {why_chosen(chosen, others)}"
+        resolution = f"The series uses {figure_a} {use} because {why}"
     elif g.status == "superseded":
-        resolution = f"{qualified_group(g)} is preferred here because {why_chosen(chosen, others)}, but the series uses another reading of this period's dates (see period_wording)"
+        resolution = (f"{figure_a} is preferred here because {why}, but the series uses another reading of this "
+                      "period's dates (see period_wording)")
     else:
-        resolution = f"{qualified_group(g)} is preferred here because {why_chosen(chosen, others)}, but even that figure is not used: {why_set_aside(g)}"
+        resolution = f"{figure_a} is preferred here because {why}, but even that is not used: {why_set_aside(g)}"
     diff = gap((g.lo, g.hi), interval(others))
     return row(kind, g.start, g.end, g.country, g.metric, (qualified_group(g), chosen), (figure, others), diff,
                base + (f". {sentence(extra)}" if extra else ""), resolution)
@@ -391,7 +400,8 @@ def own_months(ctx: Context) -> list[dict]:
                 continue
             months = [_month_claim(cmap, m, country, metric) for m in range(first, last + 1)]
             if all(months) and sum(c.value for c in months) != total.value:
-                found[(start, end, country, metric, total.value, tuple(c.value for c in months))].append([total, *months])
+                key = (start, end, country, metric, total.value, tuple(c.value for c in months))
+                found[key].append([total, *months])
     rows = []
     for (start, end, country, metric, total, values), sets in sorted(found.items(), key=lambda kv: kv[0][:4]):
         totals, months = [s[0] for s in sets], [c for s in sets for c in s[1:]]
@@ -419,9 +429,11 @@ def _own_months_resolution(ctx: Context, g: Group, start, end, country, metric) 
     first, last = month_index(start), month_index(end)
     months = [((m, m), country, metric) for m in range(first, last + 1)]
     states = join([f"{month_name(k[0][0])}: {span(*ctx.series.bounds(k))}" for k in months])
+    period = period_phrase(start, end)
     if g.status == "used":
-        return f"The series uses the {period_phrase(start, end)} figure, {qualified_group(g)}, because {why_used(g)}; the months stand at {states}"
-    return f"The series does not use the {period_phrase(start, end)} figure ({why_set_aside(g)}); the months stand at {states}"
+        return (f"The series uses the {period} figure, {qualified_group(g)}, because {why_used(g)}; the months stand "
+                f"at {states}")
+    return f"The series does not use the {period} figure ({why_set_aside(g)}); the months stand at {states}"
 
 
 # --- 4. multi-month figures against the sum of the months ------------------------------------------------
@@ -490,7 +502,9 @@ def _adds_up(ctx: Context, g: Group, keys: list[VarKey], values: list[int]) -> s
     reading = sum(us_only.values())
     u_text = join([f"{u} in {month_name(k[0][0])}" for k, u in us_only.items()])
     with_reading = f"U.S.-only operations are counted in the monthly totals ({u_text})"
-    alt_text = lambda k, v, alt, cs: f"{month_name(k[0][0])} is read as {alt}, as {says(cs, 'it')}, instead of {v}"  # noqa: E731
+    def alt_text(k, v, alt, cs):
+        return f"{month_name(k[0][0])} is read as {alt}, as {says(cs, 'it')}, instead of {v}"
+
     if us_only and reading == need:
         return f"It adds up if {with_reading}: that is, under the partnered plus U.S.-only reading"
     for k, v, alt, cs in alts:
@@ -559,7 +573,8 @@ def _alias_resolution(keep: Group, other: Group) -> str:
         why = f"{count_words(backers(keep), 'publisher')} give them against {number_word(backers(other))}"
     dates = period_phrase(keep.start, keep.end)
     if keep.metric not in CORE_METRICS or keep.status == "outside":
-        return f"Both are kept; the period {dates} is preferred because {why}; this metric is not part of the monthly series"
+        return (f"Both are kept; the period {dates} is preferred because {why}; this metric is not part of the "
+                "monthly series")
     if other.status == "superseded":
         return f"The series uses the period {dates} because {why}; the other period is not used to bound the months"
     return (f"The period {dates} is preferred because {why}; as neither source words its period, both periods "
