@@ -10,7 +10,7 @@ from helpers.build import to_csv_bytes
 from helpers.config import Paths
 from helpers.errors import MonthError, TallyError
 from helpers.reconcile import (DISCREPANCY_COLUMNS, MONTHLY_COLUMNS, PERIOD_COLUMNS, discrepancies, month_range,
-                               monthly, periods, reconcile)
+                               monthly, periods, readings, reconcile)
 
 JAN, FEB, MAR, APR, JUN = month(2023, 1), month(2023, 2), month(2023, 3), month(2023, 4), month(2023, 6)
 
@@ -390,3 +390,14 @@ def test_api_rejects_months_outside_the_data(written):
 def test_api_without_a_build_says_so(tmp_path):
     with pytest.raises(TallyError, match="run `tally build` first"):
         monthly(Paths.at(tmp_path))
+
+
+def test_api_readings_are_computed_from_claims_when_the_build_does_not_write_them(written):
+    with pytest.raises(TallyError, match="claims.csv not found"):
+        readings(written)
+    c = quarter(Claims())
+    written.claims_csv.write_bytes(to_csv_bytes(c.frame()))
+    got = readings(written, month="2023-02")
+    assert got["source_id"].tolist() == ["centcom-2023-03-03"]
+    assert got["reading"].tolist() == ["partnered_only"]
+    assert got["period_start"].dtype.kind == "M"
