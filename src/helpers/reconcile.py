@@ -367,20 +367,8 @@ def periods(paths: Paths | None = None, month=None, start=None, end=None) -> pd.
 
 
 def readings(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
-    """Which reading of operations each source's headline uses, filtered like ``discrepancies``.
-
-    Read from ``readings.csv`` when the build writes it; otherwise computed from ``claims.csv``.
-    """
+    """Which reading of operations each source's headline uses (``readings.csv``), filtered like
+    ``discrepancies``."""
     paths = paths or Paths.at()
     lo, hi = _window(paths, month, start, end)
-    path = paths.processed / "readings.csv"
-    if path.exists():
-        return _touching(_read(path, "readings", paths), lo, hi)
-    if not paths.claims_csv.exists():
-        raise TallyError(f"{paths.rel(paths.claims_csv)} not found: run `tally build` first")
-    from .build import read_claims
-
-    df = reconcile(read_claims(paths.claims_csv)).readings
-    for col in ("period_start", "period_end"):
-        df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
-    return _touching(df, lo, hi)
+    return _touching(_read(paths.readings_csv, "readings", paths), lo, hi)
