@@ -356,7 +356,7 @@ def written(tmp_path) -> Paths:
     c.add("taskandpurpose-2023-04-09", months(2023, 1, 3), "all", "operations", 130)
     rec = run(c)
     for path, df in ((paths.monthly_csv, rec.monthly), (paths.discrepancies_csv, rec.discrepancies),
-                     (paths.periods_csv, rec.periods)):
+                     (paths.periods_csv, rec.periods), (paths.readings_csv, rec.readings)):
         path.write_bytes(to_csv_bytes(df))
     return paths
 
@@ -392,12 +392,13 @@ def test_api_without_a_build_says_so(tmp_path):
         monthly(Paths.at(tmp_path))
 
 
-def test_api_readings_are_computed_from_claims_when_the_build_does_not_write_them(written):
-    with pytest.raises(TallyError, match="claims.csv not found"):
-        readings(written)
-    c = quarter(Claims())
-    written.claims_csv.write_bytes(to_csv_bytes(c.frame()))
+def test_api_readings_read_the_readings_table(written):
     got = readings(written, month="2023-02")
     assert got["source_id"].tolist() == ["centcom-2023-03-03"]
     assert got["reading"].tolist() == ["partnered_only"]
     assert got["period_start"].dtype.kind == "M"
+    written.readings_csv.unlink()
+    with pytest.raises(TallyError, match="readings.csv not found: run `tally build` first"):
+        readings(written)
+
+
