@@ -1,0 +1,872 @@
+"""Trend figures of the monthly series, one function per figure; each returns a matplotlib Figure.
+
+Every function takes the tables (``narrative.Tables``), a project's ``Paths``, or nothing (the
+current project), plus an optional ``month`` to highlight and ``span`` (first, last month) to draw.
+With a month and no span a figure draws the 24 months up to that month; with neither, the whole
+series.
+
+How a month is known is drawn the same way everywhere: bars for stated, reported and derived
+figures (derived hatched); a vertical range with end caps for a month known only within limits
+(a triangle where there is no upper limit, the limit written at the top where it is off the
+scale); a grey hatched band marked "?" for a month with no figure, never a zero bar.
+
+``python -m helpers.plots readme-figure OUT.png`` writes the README's example figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import functools
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from .config import Paths
+from .errors import MonthError, TallyError
+from .narrative import (
+    BASES, COUNTRY_WORDS, HEADLINE, METRIC_NOUNS, Tables, figure_values, metric_words, month_bounds, month_index,
+    month_name, months_between, shift,
+)
+from .vocab import COUNTRIES, CORE_METRICS
+
+# Choose a backend only when none is chosen yet (importing pyplot does not choose one): a
+# notebook's inline backend, MPLBACKEND or a matplotlibrc stay as they are; scripts and tests
+# draw headless instead of opening windows.
+if matplotlib.get_backend(auto_select=False) is None:
+    matplotlib.use("Agg")
+
+WINDOW = 24  # months drawn up to a highlighted month
+TITLE_PAD = 14  # points between a panel and its title: room for the event numbers
+SCALE_CAP = 2.5  # an upper limit more than this times the largest value runs off the scale
+PALETTE = sns.color_palette("colorblind")
+BASIS_COLOURS = {
+    "stated": PALETTE[0],
+    "reported": PALETTE[9],
+    "derived": PALETTE[2],
+    "bounded": PALETTE[1],
+    "unknown": "#c8c8c8",
+}
+BASIS_LABELS = {
+    "stated": "stated by CENTCOM",
+    "reported": "reported by outlets only",
+    "derived": "derived from other figures",
+    "bounded": "known only within limits",
+    "unknown": "not published",
+}
+STATUS_COLOURS = {"agrees": PALETTE[2], "disagrees": PALETTE[3], "cannot_check": "#555555", "derived": PALETTE[4]}
+STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
+                 "cannot_check": "months not known well enough to check", "derived": "span derived by subtraction"}
+HIGHLIGHT = "#ffe9a8"
+EVENT_STYLE = {"color": "#444444", "linestyle": (0, (1, 2)), "linewidth": 1}
+SOURCE_LINE = "Source: disis-tally, from CENTCOM releases and news reports"
+
+THEME = {
+    **sns.axes_style("whitegrid"),
+    **sns.plotting_context("notebook", font_scale=0.78),
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "figure.titleweight": "bold",
+    "figure.titlesize": 13,
+    "axes.grid.axis": "y",
+    "grid.color": "#e6e6e6",
+    "legend.frameon": False,
+    "hatch.linewidth": 0.8,
+    "savefig.dpi": 150,
+}
+
+
+def themed(draw):
+    """Draw inside the project's theme, whatever the caller's rcParams."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(THEME):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+# --- months on the x axis -------------------------------------------------------------------------------
+
+def window(t: Tables, month: str | None = None, span: tuple[str, str] | None = None) -> list[str]:
+    """The months to draw: ``span`` if given; else the 24 months up to ``month``; else the series."""
+    if span is not None:
+        first, last = (t.check(m) for m in span)
+        if first > last:
+            raise MonthError(f"span {first} to {last} runs backwards; months available: {t.first} to {t.last}")
+        return months_between(first, last)
+    if month is not None:
+        month = t.check(month)
+        return months_between(max(t.first, shift(month, 1 - WINDOW)), month)
+    return list(t.months)
+
+
+def _x(day: pd.Timestamp, months: list[str], end: bool = False) -> float:
+    """A day's position on the month axis, where month i spans i - 0.5 to i + 0.5 (``end``: the day's end)."""
+    i = month_index(f"{day:%Y-%m}") - month_index(months[0])
+    days = calendar.monthrange(day.year, day.month)[1]
+    return i - 0.5 + (day.day if end else day.day - 1) / days
+
+
+def _limits(months: list[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return month_bounds(months[0])[0], month_bounds(months[-1])[1]
+
+
+def _period_words(months: list[str]) -> str:
+    return month_name(months[0]) if len(months) == 1 else f"{month_name(months[0])} to {month_name(months[-1])}"
+
+
+def _month_axis(axes: list, months: list[str], highlight: str | None, labelled: list | None = None) -> None:
+    """Month ticks for axes sharing the month axis, set once (shared axes share their ticker); labels on
+    ``labelled`` axes only (default: the last). Every month is labelled for short spans, quarters or half
+    years for longer ones; the highlighted month always, in bold, its neighbours making way."""
+    labelled = labelled if labelled is not None else axes[-1:]
+    n = len(months)
+    step = 1 if n <= 14 else 3 if n <= 42 else 6
+    major = [i for i, m in enumerate(months) if (int(m[5:]) - 1) % step == 0]
+    if highlight in months:
+        h = months.index(highlight)
+        major = sorted({i for i in major if abs(i - h) > max(1, step // 2)} | {h})
+    names = []
+    for k, i in enumerate(major):
+        m, new_year = months[i], k == 0 or months[major[k - 1]][:4] != months[i][:4]
+        names.append(f"{calendar.month_abbr[int(m[5:])]}\n{m[:4]}" if new_year else calendar.month_abbr[int(m[5:])])
+    axes[0].set_xlim(-0.6, n - 0.4)
+    axes[0].set_xticks(major, names)
+    for ax in axes:
+        ax.tick_params(axis="x", which="major", length=4, labelbottom=ax in labelled)
+        # a small mark for every month, as one collection (Tick objects are slow to make)
+        ax.add_collection(LineCollection([[(i, 0), (i, 0.012)] for i in range(n)], colors="#999999",
+                                         linewidths=0.6, transform=ax.get_xaxis_transform(), zorder=5,
+                                         gid="month-marks"), autolim=False)
+    if highlight in months:
+        for ax in labelled:
+            for tick, i in zip(ax.get_xticklabels(), major):
+                tick.set_fontweight("bold" if months[i] == highlight else "normal")
+
+
+def _highlight(ax, months: list[str], month: str | None) -> None:
+    if month in months:
+        i = months.index(month)
+        ax.axvspan(i - 0.5, i + 0.5, color=HIGHLIGHT, zorder=0, gid=f"highlight {month}")
+
+
+def _events(t: Tables, months: list[str]) -> list[tuple[int, float, object]]:
+    """Events within the months drawn, numbered: (number, x, row)."""
+    first, last = _limits(months)
+    rows = [r for r in t.events.sort_values("date").itertuples(index=False) if first <= r.date <= last]
+    return [(n, _x(r.date, months), r) for n, r in enumerate(rows, start=1)]
+
+
+def _mark_events(axes, events, numbered=None) -> None:
+    """A dotted line on every axis; the event's number above ``numbered`` axes (default: the first)."""
+    for _, x, row in events:
+        for ax in axes:
+            ax.axvline(x, zorder=1, gid=f"event {row.date:%Y-%m-%d}", **EVENT_STYLE)
+    for ax in numbered if numbered is not None else axes[:1]:
+        for number, x, _ in events:
+            ax.annotate(str(number), xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7, color="#333333",
+                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#444444", "lw": 0.6})
+
+
+# --- the frame: title, legend, source line -------------------------------------------------------------------
+
+def _new_figure(width: float, height: float) -> Figure:
+    # Made through pyplot, so that the active backend (inline in a notebook) gives it its canvas,
+    # then closed at once: the caller owns it, nothing piles up in pyplot, and a notebook shows a
+    # returned figure once rather than twice.
+    fig = plt.figure(figsize=(width, height))
+    plt.close(fig)
+    return fig
+
+
+def source_line(t: Tables, files: tuple[str, ...]) -> str:
+    """'Source: disis-tally, from CENTCOM releases and news reports; data/processed/monthly.csv.'"""
+    names = [t.paths.rel(getattr(t.paths, f"{f}_csv")) if t.paths else f"data/processed/{f}.csv" for f in files]
+    return f"{SOURCE_LINE}; {', '.join(names)}."
+
+
+# Fixed margins, in points, from the theme's font sizes (ticks 8.6 pt, axis labels 9.4 pt). The figures
+# are laid out by hand rather than by a layout engine, which measures every label twice per draw and
+# doubles the time to draw a figure.
+PT = 1 / 72
+EDGE = 6  # figure edge to title, footer and legend
+TITLE_LINE = 13 * 1.25
+PANEL_TITLE = 10 + TITLE_PAD + 4  # a panel's title, its pad, and room above
+TICK_LABELS = 5 * 8.6 * 0.62  # y tick labels of up to five characters ("1,000")
+MONTH_LABELS = 2 * 8.6 * 1.2  # two-line month labels ("Jan\n2024")
+Y_AXIS = TICK_LABELS + 2 * 9.4 * 1.25 + 14  # the tick labels and a two-line axis label
+X_AXIS = MONTH_LABELS + 8 + 9.4 * 1.3 + 6  # the month labels, the ticks and the axis label
+FOOTER_LINE = 7.5 * 1.35
+CHAR = 0.6  # a character's width, as a fraction of the font size (generous for DejaVu Sans)
+
+
+def text_width(text: str, size: float) -> float:
+    """An upper estimate of a line's width in points."""
+    return len(text) * size * CHAR
+
+
+def _legend_width(handles, title: str | None) -> float:
+    labels = [h.get_label() for h in handles] + (title.split("\n") if title else [])
+    return max(text_width(label, 8) for label in labels) + 8 * 3.2 + 2 * EDGE
+
+
+def _layout(fig: Figure, top: float, bottom: float, left: float, right: float, row_gap: float) -> None:
+    """Place the grid of axes by margins in points; rows ``row_gap`` apart, columns a y axis apart."""
+    width, height = fig.get_size_inches() / PT
+    rows, cols = fig.axes[0].get_subplotspec().get_gridspec().get_geometry()
+    axes_height = (height - top - bottom - (rows - 1) * row_gap) / rows
+    axes_width = (width - left - right - (cols - 1) * Y_AXIS) / cols
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height,
+                        hspace=row_gap / axes_height, wspace=Y_AXIS / axes_width)
+
+
+def _place_axis_labels(fig: Figure) -> None:
+    """Axis labels at fixed distances from their axes (automatic placement measures every tick label
+    of every panel sharing the axis, and is slow)."""
+    for ax in fig.axes:
+        box = ax.get_position()
+        if ax.get_ylabel():
+            ax.yaxis.set_label_coords(-(TICK_LABELS + 10) / (box.width * fig.get_figwidth() / PT), 0.5)
+        if ax.get_xlabel():
+            ax.xaxis.set_label_coords(0.5, -(MONTH_LABELS + 12) / (box.height * fig.get_figheight() / PT))
+
+
+def _finish(fig: Figure, t: Tables, title: str, files: tuple[str, ...], events=(), handles=(),
+            legend_title: str | None = None, left: float = Y_AXIS, panel_titles: bool = True) -> Figure:
+    """Title, axes placed by margins, a legend right of the axes, and the source line (with the events'
+    key) under the figure."""
+    width, height = fig.get_size_inches() / PT
+    fig.suptitle(title, x=EDGE / width, y=1 - EDGE / height, ha="left", va="top")
+    lines = [source_line(t, files)]
+    if events:
+        key = "; ".join(f"({n}) {row.label}, {row.date.day} {calendar.month_abbr[row.date.month]} {row.date.year}"
+                        for n, _, row in events)
+        lines.append(f"Events: {key}.")
+    text = "\n".join(w for line in lines for w in textwrap.wrap(line, int(width / text_width("x", 7.5) * 0.95)))
+    fig.text(EDGE / width, EDGE / height, text, ha="left", va="bottom", fontsize=7.5, color="#555555", gid="source")
+    footer = (text.count("\n") + 1) * FOOTER_LINE + 2 * EDGE
+    above = PANEL_TITLE if panel_titles else 18 if events else 8
+    top = EDGE + (title.count("\n") + 1) * TITLE_LINE + 4 + above
+    right = _legend_width(handles, legend_title) if handles else 3 * EDGE
+    _layout(fig, top, footer + X_AXIS, left, right, PANEL_TITLE + 6)
+    _place_axis_labels(fig)
+    if handles:
+        fig.legend(handles=list(handles), loc="upper left", bbox_to_anchor=(1 - (right - EDGE) / width,
+                   1 - (top - above) / height), title=legend_title, fontsize=8, title_fontsize=8.5, alignment="left")
+    return fig
+
+
+def _basis_handles(drawn: set[str]) -> list:
+    handles = []
+    for basis in BASES:
+        if basis not in drawn:
+            continue
+        if basis == "bounded":
+            handles.append(Line2D([], [], color=BASIS_COLOURS[basis], linewidth=2.2, marker="_", markersize=9,
+                                  label=BASIS_LABELS[basis]))
+        elif basis == "unknown":
+            handles.append(Patch(facecolor="#f2f2f2", edgecolor=BASIS_COLOURS[basis], hatch="xx",
+                                 label=f"{BASIS_LABELS[basis]} (?)"))
+        else:
+            handles.append(Patch(facecolor=BASIS_COLOURS[basis], hatch="///" if basis == "derived" else None,
+                                 edgecolor="white", label=BASIS_LABELS[basis]))
+    if "open" in drawn:
+        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="^", linestyle="",
+                              label="…no upper limit"))
+    if "clipped" in drawn:
+        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="$≤$", linestyle="", markersize=7,
+                              label="…limit off the scale"))
+    return handles
+
+
+def _extra_handles(month: str | None, months: list[str], events) -> list:
+    handles = []
+    if month in months:
+        handles.append(Patch(facecolor=HIGHLIGHT, label=month_name(month)))
+    if events:
+        handles.append(Line2D([], [], label="event (key below)", **EVENT_STYLE))
+    return handles
+
+
+# --- one country and metric, month by month ------------------------------------------------------------------
+
+def _cells(t: Tables, months: list[str], country: str, metric: str) -> list:
+    return [t.cell(m, country, metric) for m in months]
+
+
+def _top(cells: list, at_least: float = 0) -> float:
+    """The y limit. With known values, upper limits far above them run off the scale (and are labelled);
+    with none, the limits set the scale."""
+    known = [c.value for c in cells if c and c.known]
+    floors = [c.low for c in cells if c and not c.known]
+    highs = [c.high for c in cells if c and not c.known and c.high is not None]
+    if known:
+        base = max(known + floors)
+        top = max([base] + [h for h in highs if h <= SCALE_CAP * base])
+    else:
+        top = max(floors + highs + [1])
+    return max(top * 1.12, at_least)
+
+
+def _series_panel(ax, t: Tables, months: list[str], country: str, metric: str, alpha: float = 1.0,
+                  at_least: float = 0) -> set[str]:
+    """Bars, ranges and unknown bands for one country and metric; returns what was drawn. Each kind is
+    one artist (a bar container, line collections, a patch collection) to keep drawing fast."""
+    cells = _cells(t, months, country, metric)
+    top = _top(cells, at_least)
+    ax.set_xlim(-0.6, len(months) - 0.4)  # as _month_axis sets it; the labels here need it first
+    ax.set_ylim(0, top)
+    known = [(i, c) for i, c in enumerate(cells) if c is not None and c.known]
+    ranges = [(i, c) for i, c in enumerate(cells) if c is not None and c.bounded]
+    unknown = [(i, c) for i, c in enumerate(cells) if c is not None and not c.known and not c.bounded]
+    drawn = _bars(ax, known, alpha) | _ranges(ax, ranges, top, alpha)
+    if unknown:
+        _unknown(ax, unknown, top)
+        drawn.add("unknown")
+    ax.set_ylabel(f"{METRIC_NOUNS[metric]}\na month")
+    ax.yaxis.get_major_locator().set_params(integer=True, nbins=5)
+    return drawn
+
+
+def _bars(ax, known: list, alpha: float) -> set[str]:
+    """Stated, reported and derived months as bars (derived hatched): one collection per basis, gid
+    'bars BASIS', its rectangles in month order."""
+    drawn = set()
+    for basis in ("stated", "reported", "derived"):
+        cells = [(i, c) for i, c in known if (c.basis if c.basis in BASIS_COLOURS else "stated") == basis]
+        if not cells:
+            continue
+        bars = [Rectangle((i - 0.39, 0), 0.78, c.value) for i, c in cells]
+        ax.add_collection(PatchCollection(bars, facecolor=BASIS_COLOURS[basis], edgecolor="white",
+                                          hatch="///" if basis == "derived" else None, linewidth=0, alpha=alpha,
+                                          zorder=2, gid=f"bars {basis}"), autolim=False)
+        drawn.add(basis)
+    return drawn
+
+
+def _ranges(ax, ranges: list, top: float, alpha: float) -> set[str]:
+    """Months known only within limits: a vertical line from the lower to the upper limit with caps.
+    With no upper limit the line ends in a triangle at the top ('range-open'); with a limit off the scale
+    it runs to the top, where the limit is written ('range-clipped')."""
+    if not ranges:
+        return set()
+    colour, ceiling = BASIS_COLOURS["bounded"], top * 0.97
+    segments, caps, open_ends = [], [], []
+    for i, cell in ranges:
+        upper = ceiling if cell.high is None or cell.high > top else cell.high
+        segments.append([(i, cell.low), (i, upper)])
+        caps.append([(i - 0.22, cell.low), (i + 0.22, cell.low)])
+        if cell.high is None:
+            open_ends.append(i)
+        elif cell.high <= top:
+            caps.append([(i - 0.22, cell.high), (i + 0.22, cell.high)])
+    style = {"colors": [colour], "alpha": alpha, "zorder": 3}
+    ax.add_collection(LineCollection(segments, linewidths=2.2, capstyle="butt", gid="ranges", **style), autolim=False)
+    ax.add_collection(LineCollection(caps, linewidths=2, gid="range-caps", **style), autolim=False)
+    drawn = {"bounded"}
+    if open_ends:
+        ax.plot(open_ends, [ceiling] * len(open_ends), marker="^", markersize=6, linestyle="", color=colour,
+                alpha=alpha, zorder=3, gid="range-open")
+        drawn.add("open")
+    if _label_clipped(ax, ranges, top):
+        drawn.add("clipped")
+    return drawn
+
+
+def _label_clipped(ax, ranges: list, top: float) -> bool:
+    """Write '≤N' once at the start of each run of neighbouring months whose upper limit N is off the scale."""
+    runs: list[list] = []
+    for i, cell in ranges:
+        if cell.high is None or cell.high <= top:
+            continue
+        if runs and runs[-1][-1][0] == i - 1 and runs[-1][-1][1].high == cell.high:
+            runs[-1].append((i, cell))
+        else:
+            runs.append([(i, cell)])
+    box = ax.get_position()
+    months_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (box.width * ax.figure.get_figwidth() / PT)
+    last_end, row = -np.inf, 0
+    for run in runs:
+        i, cell = run[0]
+        text = f"≤{cell.high:,}"
+        row = 1 - row if i - 0.3 < last_end else 0  # one line lower where it would run into the last one
+        last_end = i - 0.3 + text_width(text, 7) * months_per_pt
+        y = top * 0.985 - row * 10 / (box.height * ax.figure.get_figheight() / PT) * top
+        ax.text(i - 0.3, y, text, ha="left", va="top", fontsize=7, fontweight="bold",
+                color=BASIS_COLOURS["bounded"], zorder=4, gid=f"range-clipped {cell.month}",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+    return bool(runs)
+
+
+def _unknown(ax, unknown: list, top: float) -> None:
+    """Months with no figure: hatched grey bands marked '?', never bars."""
+    xs = [i for i, _ in unknown]
+    bands = [Rectangle((i - 0.39, 0), 0.78, top) for i in xs]
+    ax.add_collection(PatchCollection(bands, facecolor="#f2f2f2", edgecolor=BASIS_COLOURS["unknown"], hatch="xx",
+                                      linewidth=0, zorder=1, gid="unknown"), autolim=False)
+    ax.plot(xs, [top * 0.04] * len(xs), marker="$?$", markersize=5, linestyle="", color="#666666", zorder=2,
+            gid="unknown-marks")
+
+
+# --- figures 1 and 2: the series by country ----------------------------------------------------------------------
+
+def _series_grid(t: Tables, month, months, rows: list[list[tuple[str, str]]], size, title) -> Figure:
+    """A grid of series panels, rows x columns of (country, metric), sharing the month axis."""
+    fig = _new_figure(*size)
+    axes = fig.subplots(len(rows), len(rows[0]), sharex=True, squeeze=False)
+    drawn: set[str] = set()
+    for r, row in enumerate(rows):
+        for c, (country, metric) in enumerate(row):
+            ax = axes[r][c]
+            _highlight(ax, months, month)
+            drawn |= _series_panel(ax, t, months, country, metric)
+            ax.set_title(COUNTRY_WORDS[country] if len(row) == 1 else f"{COUNTRY_WORDS[country]}: "
+                         f"{METRIC_NOUNS[metric]}", fontsize=10, pad=TITLE_PAD, y=1)
+    _month_axis(list(axes.flat), months, month, labelled=list(axes[-1]))
+    for ax in axes[-1]:
+        ax.set_xlabel("month")
+    events = _events(t, months)
+    _mark_events(list(axes.flat), events, numbered=list(axes[0]))
+    handles = _basis_handles(drawn) + _extra_handles(month, months, events)
+    return _finish(fig, t, title, ("monthly",), events, handles, "How the month is known")
+
+
+@themed
+def operations_by_country(data=None, month: str | None = None, span: tuple[str, str] | None = None) -> Figure:
+    """Figure 1: D-ISIS operations a month, for Iraq and Syria together and for each."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    rows = [[(country, "operations")] for country in COUNTRIES]
+    return _series_grid(t, month, months, rows, (11, 7.6), f"D-ISIS operations by country\n{_period_words(months)}")
+
+
+@themed
+def killed_detained_by_country(data=None, month: str | None = None, span: tuple[str, str] | None = None) -> Figure:
+    """Figure 2: ISIS operatives killed and detained a month, by country."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    rows = [[(country, "killed"), (country, "detained")] for country in COUNTRIES]
+    title = f"ISIS operatives killed and detained by country\n{_period_words(months)}"
+    return _series_grid(t, month, months, rows, (13, 7.8), title)
+
+
+# --- figure 3: multi-month claims over the months --------------------------------------------------------------
+
+def _span_rows(t: Tables, months: list[str], country: str, metric: str) -> pd.DataFrame:
+    """``periods`` rows for the country and metric that overlap the months drawn, one per period and figure."""
+    p = t.periods
+    first, last = _limits(months)
+    keep = (p["country"].eq(country) & p["metric"].eq(metric) & p["claimed_value"].notna()
+            & (p["period_end"] >= first) & (p["period_start"] <= last)
+            & (p["period_start"].dt.strftime("%Y-%m") != p["period_end"].dt.strftime("%Y-%m")))
+    return p[keep].drop_duplicates(["period_start", "period_end", "claimed"]).sort_values(["period_start", "period_end"])
+
+
+def per_month(claimed: int, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """A multi-month figure's per-month average: over its calendar months, or its days at 365.25/12 a month."""
+    if start.day == 1 and end.is_month_end:
+        return claimed / (month_index(f"{end:%Y-%m}") - month_index(f"{start:%Y-%m}") + 1)
+    return claimed / (((end - start).days + 1) * 12 / 365.25)
+
+
+@themed
+def multi_month_claims(data=None, month: str | None = None, span: tuple[str, str] | None = None,
+                       country: str = "all") -> Figure:
+    """Figure 3: figures for a quarter, a half year or "60 days" drawn across their months at their
+    per-month average, over the monthly series."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    fig = _new_figure(11, 8.2)
+    axes = fig.subplots(len(HEADLINE), 1, sharex=True, squeeze=False)[:, 0]
+    drawn, statuses = set(), set()
+    for ax, metric in zip(axes, HEADLINE):
+        rows = _span_rows(t, months, country, metric)
+        averages = [per_month(r.claimed_value, r.period_start, r.period_end) for r in rows.itertuples()]
+        _highlight(ax, months, month)
+        drawn |= _series_panel(ax, t, months, country, metric, alpha=0.5, at_least=max(averages, default=0) * 1.25)
+        if ax is axes[0]:
+            _month_axis(list(axes), months, month)  # shared by all three: the spans need the x limits
+        statuses |= _draw_spans(ax, rows, averages, months)
+        ax.set_title(f"{COUNTRY_WORDS[country]}: {METRIC_NOUNS[metric]}", fontsize=10, pad=TITLE_PAD, y=1)
+    axes[-1].set_xlabel("month")
+    events = _events(t, months)
+    _mark_events(list(axes), events)
+    handles = [Line2D([], [], color=STATUS_COLOURS[s], linewidth=2.5, linestyle="--" if s == "derived" else "-",
+                      label=STATUS_LABELS[s]) for s in STATUS_COLOURS if s in statuses]
+    handles += _basis_handles(drawn) + _extra_handles(month, months, events)
+    title = f"Multi-month figures against the months, {COUNTRY_WORDS[country]}\n{_period_words(months)}"
+    return _finish(fig, t, title, ("periods", "monthly"), events, handles,
+                   "Lines: a total over several months,\nspread evenly (label: the total)")
+
+
+def _draw_spans(ax, rows: pd.DataFrame, averages: list[float], months: list[str]) -> set[str]:
+    """Each multi-month figure as a line across its dates at its per-month average, coloured by how it
+    compares with the months; ticks where it starts and ends within the months drawn; its total above."""
+    statuses, ends, labels = set(), [], []
+    first, last = _limits(months)
+    tick = ax.get_ylim()[1] * 0.025
+    for row, avg in zip(rows.itertuples(index=False), averages):
+        status = "derived" if row.span_kind == "derived" else row.status if row.status in STATUS_COLOURS else "cannot_check"
+        statuses.add(status)
+        colour = STATUS_COLOURS[status]
+        x0 = _x(max(row.period_start, first), months)
+        x1 = _x(min(row.period_end, last), months, end=True)
+        ax.plot([x0, x1], [avg, avg], color=colour, linewidth=2.4, solid_capstyle="butt", zorder=4,
+                linestyle="--" if status == "derived" else "-",
+                gid=f"span {row.period_start:%Y-%m-%d} {row.period_end:%Y-%m-%d} {status}")
+        ends += [([(x, avg - tick), (x, avg + tick)], colour)
+                 for x, inside in ((x0, row.period_start >= first), (x1, row.period_end <= last)) if inside]
+        labels.append(((x0 + x1) / 2, avg, row.claimed, colour))
+    if ends:
+        ax.add_collection(LineCollection([e for e, _ in ends], colors=[c for _, c in ends], linewidths=1.2,
+                                         zorder=4, gid="span-ends"))
+    _place_labels(ax, labels)
+    return statuses
+
+
+def _place_labels(ax, items: list[tuple[float, float, str, object]], fontsize: float = 7.5) -> None:
+    """Labels above points, (x, y, text, colour) each; a label that would overlap one already placed
+    moves up (or below its point) in steps of a line. Sizes are estimated from the axes' size before
+    layout, which is close enough to keep labels apart."""
+    if not items:
+        return
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    box = ax.get_position()
+    width_pt = box.width * ax.figure.get_figwidth() * 72
+    height_pt = box.height * ax.figure.get_figheight() * 72
+    line = fontsize * 1.5
+    placed: list[tuple[float, float, float, float]] = []
+    for x, y, text, colour in sorted(items, key=lambda item: (item[1], item[0])):
+        cx, cy = (x - x0) / (x1 - x0) * width_pt, (y - y0) / (y1 - y0) * height_pt
+        half = len(text) * fontsize * 0.31
+        shift = max(0, half - cx) - max(0, cx + half - width_pt)  # keep the label within the axes
+        cx += shift
+        for offset in [3 + k * line for k in range(8)] + [-3 - line * (k + 1) for k in range(4)]:
+            bottom = cy + offset
+            clash = any(cx - half < r and cx + half > l and bottom < t and bottom + line > b for l, r, b, t in placed)
+            if not clash and bottom + line <= height_pt + line:
+                break
+        placed.append((cx - half, cx + half, bottom, bottom + line))
+        ax.annotate(text, xy=(x, y), xytext=(shift, offset), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=fontsize, color=colour, fontweight="bold", zorder=5, annotation_clip=False,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
+
+
+# --- figure 4: disagreements -----------------------------------------------------------------------------------
+
+def _contested(t: Tables, months: list[str]) -> pd.DataFrame:
+    d = t.discrepancies
+    first, last = _limits(months)
+    rows = d[(d["period_end"] >= first) & (d["period_start"] <= last)]
+    return rows.sort_values(["period_start", "period_end", "country", "metric"], kind="mergesort")
+
+
+def _series_value(t: Tables, row) -> int | None:
+    """The series' own figure for a disagreement's period: a known month, or a whole-month period whose
+    months are all known (``periods.series_sum``)."""
+    start, end = row.period_start, row.period_end
+    if not (start.day == 1 and end.is_month_end):
+        return None
+    months = months_between(f"{start:%Y-%m}", f"{end:%Y-%m}")
+    cells = [t.cell(m, row.country, row.metric) for m in months]
+    if cells and all(c is not None and c.known for c in cells):
+        return sum(c.value for c in cells)
+    return None
+
+
+def _short_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """Jul 2023; Jan–Mar 2024; 6 Sep–4 Nov 2024."""
+    abbr = calendar.month_abbr
+    if start.day == 1 and end.is_month_end:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{abbr[start.month]} {start.year}"
+        if start.year == end.year:
+            return f"{abbr[start.month]}–{abbr[end.month]} {end.year}"
+        return f"{abbr[start.month]} {start.year}–{abbr[end.month]} {end.year}"
+    first = f"{start.day} {abbr[start.month]}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first}–{end.day} {abbr[end.month]} {end.year}"
+
+
+def _clip(name: str, width: int = 38) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+@themed
+def disagreements(data=None, month: str | None = None, span: tuple[str, str] | None = None) -> Figure:
+    """Figure 4: for each contested period, each source's figure beside the series' own. Each row is
+    drawn to its own scale (0 to its largest figure), and the figures are written beside it."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    rows = _contested(t, months)
+    fig = _new_figure(14, max(3.0, 1.7 + 0.42 * len(rows)))
+    ax = fig.subplots()
+    title = f"Where the sources disagree\nfigures for periods touching {_period_words(months)}"
+    if rows.empty:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No disagreements touch these months.", ha="center", va="center", transform=ax.transAxes)
+        return _finish(fig, t, title, ("discrepancies",), panel_titles=False)
+    focus = month_bounds(month) if month in months else None
+    labels = []
+    for y, row in enumerate(rows.itertuples(index=False)):
+        if focus and row.period_start <= focus[1] and row.period_end >= focus[0]:
+            ax.axhspan(y - 0.5, y + 0.5, color=HIGHLIGHT, zorder=0, gid=f"highlight-row {y}")
+        _disagreement_row(ax, t, y, row)
+        labels.append(f"{_short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
+                      f" · {METRIC_NOUNS.get(row.metric) or metric_words(row.metric)} ({row.kind.replace('_', ' ')})")
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-0.03, TEXT_AT + 2.7)
+    ax.set_xticks([])
+    ax.grid(False)
+    ax.axvline(TEXT_AT - 0.05, color="#cccccc", linewidth=0.8)
+    ax.set_xlabel("each row is drawn from 0 (left) to its largest figure; the figures are written on the right")
+    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="first source"),
+               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="second source"),
+               Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series")]
+    if focus:
+        handles.append(Patch(facecolor=HIGHLIGHT, label=f"touches {month_name(month)}"))
+    left = max(text_width(label, 8) for label in labels) + 12
+    return _finish(fig, t, title, ("discrepancies", "monthly"), (), handles, None, left=left, panel_titles=False)
+
+
+MONTH_NAMES = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\b")
+
+
+def _abbreviate(text: str) -> str:
+    """Month names shortened: '6 September to 4 November 2024' -> '6 Sep to 4 Nov 2024'."""
+    return MONTH_NAMES.sub(lambda m: calendar.month_abbr[list(calendar.month_name).index(m.group())], text)
+
+
+TEXT_AT = 1.12  # where the written figures start, in the row's scale (the track runs 0 to 1)
+
+
+def _disagreement_row(ax, t: Tables, y: int, row) -> None:
+    """One disagreement: a grey track from 0 to the row's largest figure, a marker for each figure."""
+    series_text = "(sum of the monthly series)"
+    sides = [("a", row.value_a, row.source_a), ("b", row.value_b, row.source_b)]
+    series = _series_value(t, row)
+    points = [(side, v) for side, text, _ in sides for v in figure_values(text)]
+    if series is not None and not any(series_text in text for _, text, _ in sides):
+        points.append(("series", series))
+    scale = max([v for _, v in points] + [1])
+    ax.plot([0, 1], [y, y], color="#dddddd", linewidth=4, solid_capstyle="round", zorder=1)
+    styles = {"a": ("o", PALETTE[0], 6), "b": ("s", PALETTE[3], 5.5), "series": ("D", "#222222", 4.5)}
+    for side, value in points:
+        text = dict((s, v) for s, v, _ in sides).get(side, "")
+        marker, colour, size = styles["series" if series_text in text else side]
+        ax.plot([value / scale], [y], marker=marker, color=colour, markersize=size, linestyle="", zorder=3,
+                gid=f"value-{side} {y}")
+    words = []
+    for side, text, ids in sides:
+        who = "the series" if series_text in text else _clip(t.names(ids, limit=2, short=True), 40)
+        words.append(f"{'●' if side == 'a' else '■'} {who}: {_clip(_abbreviate(text.replace(series_text, '').strip()), 70)}")
+    if series is not None and not any(series_text in text for _, text, _ in sides):
+        words[-1] += f"   ◆ the series: {series:,}"
+    ax.text(TEXT_AT, y, "\n".join(words), va="center", ha="left", fontsize=7.2, color="#333333", linespacing=1.25,
+            clip_on=True)
+
+
+# --- figure 5: year to date ---------------------------------------------------------------------------------------
+
+def _cumulative(t: Tables, months: list[str], metric: str, country: str) -> list[tuple[int, bool] | None]:
+    """For each month drawn, the series summed from January: (total or lower limit, exact?); None where
+    January of that year is outside the series or nothing above zero is known."""
+    out = []
+    for m in months:
+        january = f"{m[:4]}-01"
+        cells = [t.cell(x, country, metric) for x in months_between(january, m)] if january >= t.first else [None]
+        if any(c is None for c in cells):
+            out.append(None)
+            continue
+        low = sum(c.value if c.known else c.low for c in cells)
+        exact = all(c.known for c in cells)
+        out.append((low, exact) if exact or low > 0 else None)
+    return out
+
+
+def _tallies(t: Tables, months: list[str], metric: str, country: str) -> pd.DataFrame:
+    """``periods`` rows from 1 January to a later month of the same year, ending within the months drawn."""
+    p = t.periods
+    first, last = _limits(months)
+    starts_january = p["period_start"].dt.strftime("%m-%d").eq("01-01")
+    same_year = p["period_start"].dt.year.eq(p["period_end"].dt.year)
+    longer = p["period_start"].dt.strftime("%Y-%m") != p["period_end"].dt.strftime("%Y-%m")
+    keep = (p["metric"].eq(metric) & p["country"].eq(country) & starts_january & same_year & longer
+            & p["span_kind"].ne("derived") & p["claimed_value"].notna() & p["period_end"].between(first, last))
+    return p[keep].drop_duplicates(["period_end", "claimed"])
+
+
+@themed
+def year_to_date(data=None, month: str | None = None, span: tuple[str, str] | None = None,
+                 country: str = "all") -> Figure:
+    """Figure 5: the series summed from each January, with the running tallies sources gave."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    fig = _new_figure(11, 8.2)
+    axes = fig.subplots(len(HEADLINE), 1, sharex=True, squeeze=False)[:, 0]
+    kinds: set[str] = set()
+    for ax, metric in zip(axes, HEADLINE):
+        _highlight(ax, months, month)
+        if ax is axes[0]:
+            _month_axis(list(axes), months, month)  # shared by all three: the labels need the x limits
+        kinds |= _draw_cumulative(ax, t, months, metric, country)
+        kinds |= _draw_tallies(ax, t, months, metric, country)
+        ax.set_title(f"{COUNTRY_WORDS[country]}: {METRIC_NOUNS[metric]}, year to date", fontsize=10, pad=TITLE_PAD, y=1)
+        ax.set_ylabel(f"{METRIC_NOUNS[metric]}\nsince 1 January")
+    axes[-1].set_xlabel("month (totals at the end of each month)")
+    events = _events(t, months)
+    _mark_events(list(axes), events)
+    styles = {
+        "exact": Line2D([], [], color=PALETTE[0], marker="o", markersize=3.5, label="the series, summed"),
+        "at_least": Line2D([], [], color=PALETTE[0], linestyle=(0, (4, 2)), label="…at least (months not exact)"),
+        "outlet": Line2D([], [], marker="D", linestyle="", color=PALETTE[3], label="a running tally (outlet)"),
+        "centcom": Line2D([], [], marker="s", linestyle="", color=PALETTE[0], markeredgecolor="black",
+                          label="a running tally (CENTCOM)"),
+    }
+    handles = [styles[k] for k in styles if k in kinds] + _extra_handles(month, months, events)
+    if not {"exact", "at_least", "outlet", "centcom"} & kinds:
+        axes[0].text(0.5, 0.5, "No year-to-date total is known for these months.", transform=axes[0].transAxes,
+                     ha="center", va="center", fontsize=9, color="#555555")
+    title = f"Year to date, {COUNTRY_WORDS[country]}: the series against running tallies\n{_period_words(months)}"
+    return _finish(fig, t, title, ("monthly", "periods"), events, handles, None)
+
+
+def _draw_cumulative(ax, t: Tables, months: list[str], metric: str, country: str) -> set[str]:
+    cum = _cumulative(t, months, metric, country)
+    kinds: set[str] = set()
+    for year in sorted({m[:4] for m in months}):
+        idx = [i for i, m in enumerate(months) if m[:4] == year and cum[i] is not None]
+        if not idx:
+            continue
+        starts = months[idx[0]].endswith("-01")  # a year drawn from its January starts at zero
+        xs = ([idx[0] - 0.5] if starts else []) + [i + 0.5 for i in idx]
+        ys = ([0] if starts else []) + [cum[i][0] for i in idx]
+        exact = ([True] if starts else []) + [cum[i][1] for i in idx]
+        for k in range(1, len(xs)):
+            if idx and xs[k] - xs[k - 1] > 1:
+                continue  # a gap: nothing known above zero in between
+            style = "-" if exact[k] else (0, (4, 2))
+            ax.plot(xs[k - 1:k + 1], ys[k - 1:k + 1], color=PALETTE[0], linewidth=1.6, linestyle=style, zorder=3)
+            kinds.add("exact" if exact[k] else "at_least")
+        ax.plot([x for x, e in zip(xs, exact) if e], [y for y, e in zip(ys, exact) if e], "o", color=PALETTE[0],
+                markersize=3.5, zorder=4, gid=f"cumulative {year}")
+        if len(xs) == 1:
+            kinds.add("exact" if exact[0] else "at_least")
+    ax.set_ylim(bottom=0)
+    return kinds
+
+
+def _draw_tallies(ax, t: Tables, months: list[str], metric: str, country: str) -> set[str]:
+    """Each running tally as a marker at the end of its period (a square for CENTCOM's own), labelled."""
+    rows = _tallies(t, months, metric, country)
+    kinds, labels = set(), []
+    ax.set_ylim(0, max([ax.get_ylim()[1]] + [v * 1.25 for v in rows["claimed_value"]]))
+    for row in rows.itertuples(index=False):
+        centcom = any(s.centcom for s in t.sources(row.source_ids))
+        kinds.add("centcom" if centcom else "outlet")
+        x = _x(row.period_end, months, end=True)
+        ax.plot([x], [row.claimed_value], "s" if centcom else "D", color=PALETTE[0] if centcom else PALETTE[3],
+                markeredgecolor="black" if centcom else PALETTE[3], markersize=6, zorder=5,
+                gid=f"tally {row.period_end:%Y-%m-%d} {row.claimed_value}")
+        sources = t.sources(row.source_ids)
+        who = sources[0].short + (" and others" if len(sources) > 2 else f" and {sources[1].short}" if len(sources) == 2 else "")
+        labels.append((x, row.claimed_value, f"{row.claimed} {_clip(who, 36)}", "#333333"))
+    _place_labels(ax, labels, fontsize=7)
+    return kinds
+
+
+# --- figure 6: coverage -------------------------------------------------------------------------------------------
+
+@themed
+def coverage(data=None, month: str | None = None, span: tuple[str, str] | None = None) -> Figure:
+    """Figure 6: how each month, country and metric is known, as a grid coloured by basis."""
+    t = Tables.of(data)
+    months = window(t, month, span)
+    rows = [(c, m) for c in COUNTRIES for m in CORE_METRICS]
+    codes = np.full((len(rows), len(months)), np.nan)
+    for r, (country, metric) in enumerate(rows):
+        for i, cell in enumerate(_cells(t, months, country, metric)):
+            if cell is not None:
+                codes[r, i] = BASES.index(cell.basis if cell.basis in BASES else "unknown")
+    fig = _new_figure(12, 6.2)
+    ax = fig.subplots()
+    ax.pcolormesh(np.arange(len(months) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, codes,
+                  cmap=ListedColormap([BASIS_COLOURS[b] for b in BASES]), vmin=-0.5, vmax=len(BASES) - 0.5,
+                  edgecolors="white", linewidth=0.6, gid="coverage")
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    for r in range(len(CORE_METRICS), len(rows), len(CORE_METRICS)):
+        ax.axhline(r - 0.5, color="black", linewidth=1.2)
+    ax.set_yticks(range(len(rows)), [f"{COUNTRY_WORDS[c]}: {METRIC_NOUNS[m]}" for c, m in rows], fontsize=8)
+    ax.grid(False)
+    _month_axis([ax], months, month)
+    ax.set_xlabel("month")
+    if month in months:
+        ax.add_patch(Rectangle((months.index(month) - 0.5, -0.5), 1, len(rows), fill=False, edgecolor="black",
+                               linewidth=1.8, zorder=5, gid=f"highlight {month}"))
+    events = _events(t, months)
+    _mark_events([ax], events)
+    present = {BASES[int(c)] for c in codes[~np.isnan(codes)]}
+    handles = [Patch(facecolor=BASIS_COLOURS[b], label=BASIS_LABELS[b]) for b in BASES if b in present]
+    if month in months:
+        handles.append(Patch(facecolor="white", edgecolor="black", label=month_name(month)))
+    if events:
+        handles.append(Line2D([], [], label="event (key below)", **EVENT_STYLE))
+    left = max(text_width(label.get_text(), 8) for label in ax.get_yticklabels()) + 12
+    return _finish(fig, t, f"How each month is known\n{_period_words(months)}", ("monthly",), events, handles,
+                   "Basis", left=left, panel_titles=False)
+
+
+FIGURES = {
+    "operations": operations_by_country,
+    "killed_detained": killed_detained_by_country,
+    "periods": multi_month_claims,
+    "disagreements": disagreements,
+    "year_to_date": year_to_date,
+    "coverage": coverage,
+}
+
+
+def draw_all(data=None, month: str | None = None, span: tuple[str, str] | None = None) -> dict[str, Figure]:
+    """Every figure for a month (or span), keyed as in ``FIGURES``."""
+    t = Tables.of(data)
+    return {name: draw(t, month=month, span=span) for name, draw in FIGURES.items()}
+
+
+def readme_figure(out: Path, paths: Paths | None = None) -> Path:
+    """The README's example: operations by country over the whole series."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    operations_by_country(Tables.load(paths)).savefig(out, dpi=110, metadata={"Software": None})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.plots", description="Draw the project's figures.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    readme = sub.add_parser("readme-figure", help="write the README's example figure (operations by country)")
+    readme.add_argument("out", type=Path, help="the PNG to write, e.g. docs/example-figure.png")
+    readme.add_argument("--root", type=Path, default=None, help="the project copy (default: found from the cwd)")
+    args = parser.parse_args(argv)
+    try:
+        print(readme_figure(args.out, Paths.at(args.root)))
+    except TallyError as exc:
+        print(f"python -m helpers.plots: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""helpers.plots: what each figure draws for stated, derived, bounded and unknown months, read off the
+artists; every figure for every month of the real data without a warning; the README entry point."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import subprocess
+import sys
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from test_narrative import synthetic_tables
+
+from helpers import plots
+from helpers.config import Paths
+from helpers.errors import MonthError
+from helpers.narrative import Tables, months_between, typed_monthly
+from helpers.vocab import COUNTRIES, CORE_METRICS
+
+
+@pytest.fixture(scope="module")
+def fake() -> Tables:
+    return synthetic_tables()
+
+
+@pytest.fixture(scope="module")
+def ops(fake):
+    """Figure 1 of the synthetic series (2023-01 to 2024-04), drawn once for the module."""
+    fig = plots.operations_by_country(fake)
+    yield fig
+    plt.close(fig)
+
+
+def artists(ax, gid: str) -> list:
+    """The artists of an axes whose gid is ``gid`` (or starts with it, for 'bar 2023-01 …')."""
+    return [a for a in ax.get_children() if (a.get_gid() or "") == gid or (a.get_gid() or "").startswith(gid + " ")]
+
+
+def rect_at(collection, x: float):
+    """(x, y, width, height) of the collection's rectangle centred on x, or None."""
+    for path in collection.get_paths():
+        (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+        if abs((x0 + x1) / 2 - x) < 1e-9:
+            return x0, y0, x1 - x0, y1 - y0
+    return None
+
+
+def bars(ax) -> dict[str, object]:
+    return {a.get_gid().split()[1]: a for a in artists(ax, "bars")}
+
+
+def segment_at(collection, x: float):
+    for seg in collection.get_segments():
+        if np.allclose(seg[:, 0], x):
+            return tuple(seg[:, 1])
+    return None
+
+
+# --- conventions, read off the artists --------------------------------------------------------------
+
+def test_stated_reported_and_derived_months_are_bars_of_their_value(ops, fake):
+    all_ax, iraq_ax, syria_ax = ops.axes
+    months = fake.months
+    jan = rect_at(bars(all_ax)["stated"], months.index("2023-01"))
+    assert jan[1:] == (0, 0.78, fake.cell("2023-01", "all", "operations").value)
+    aug = rect_at(bars(all_ax)["reported"], months.index("2023-08"))
+    assert aug[3] == fake.cell("2023-08", "all", "operations").value
+    derived = bars(syria_ax)["derived"]
+    assert derived.get_hatch() == "///"
+    assert rect_at(derived, months.index("2023-03"))[3] == 13
+    assert rect_at(bars(syria_ax)["stated"], months.index("2023-03")) is None
+
+
+def test_bounded_months_are_ranges_with_caps_not_bars(ops, fake):
+    all_ax, iraq_ax, _ = ops.axes
+    may = fake.months.index("2023-05")
+    ranges, caps = artists(all_ax, "ranges")[0], artists(all_ax, "range-caps")[0]
+    assert segment_at(ranges, may) == (72, 79)
+    cap_heights = sorted(seg[0, 1] for seg in caps.get_segments() if abs(seg[:, 0].mean() - may) < 1e-9)
+    assert cap_heights == [72, 79]
+    assert all(rect_at(b, may) is None for b in bars(all_ax).values())
+    # "at least 23": from 23 up to the top of the axis, ending in a triangle, with no upper cap
+    low, high = segment_at(artists(iraq_ax, "ranges")[0], may)
+    assert low == 23 and high == pytest.approx(iraq_ax.get_ylim()[1] * 0.97)
+    open_ends = artists(iraq_ax, "range-open")[0]
+    assert open_ends.get_marker() == "^" and may in list(open_ends.get_xdata())
+    # a quarter's months: at most 94 each, a range from 0 to 94 with both caps
+    jan24 = fake.months.index("2024-01")
+    assert segment_at(ranges, jan24) == (0, 94)
+
+
+def test_unknown_months_are_hatched_bands_marked_never_zero_bars(ops, fake):
+    all_ax, _, syria_ax = ops.axes
+    june = fake.months.index("2023-06")
+    band = artists(all_ax, "unknown")[0]
+    assert band.get_hatch() == "xx"
+    x, y, width, height = rect_at(band, june)
+    assert (y, height) == (0, pytest.approx(all_ax.get_ylim()[1]))
+    assert june in list(artists(all_ax, "unknown-marks")[0].get_xdata())
+    assert all(rect_at(b, june) is None for b in bars(all_ax).values())
+    may = fake.months.index("2023-05")  # Syria's operations for May are unknown too
+    assert rect_at(artists(syria_ax, "unknown")[0], may) is not None
+
+
+def test_an_upper_limit_far_above_the_values_runs_off_the_scale_and_is_written():
+    rows = [("2023-01", 30, 30, 30, "stated"), ("2023-02", None, 0, 500, "bounded"),
+            ("2023-03", None, 0, 500, "bounded"), ("2023-04", 20, 20, 20, "reported")]
+    monthly = pd.DataFrame([{"month": m, "country": c, "metric": k, "value": v, "low": lo, "high": hi, "basis": b,
+                             "source_ids": "", "note": ""}
+                            for m, v, lo, hi, b in rows for c in COUNTRIES for k in CORE_METRICS])
+    base = synthetic_tables()
+    t = Tables(typed_monthly(monthly), base.discrepancies.iloc[0:0], base.periods.iloc[0:0], base.claims,
+               base.events.iloc[0:0])
+    fig = plots.operations_by_country(t)
+    ax = fig.axes[0]
+    top = ax.get_ylim()[1]
+    assert top < 500
+    assert segment_at(artists(ax, "ranges")[0], 1) == (0, pytest.approx(top * 0.97))
+    written = artists(ax, "range-clipped")
+    assert [a.get_text() for a in written] == ["≤500"]  # once for the run of two months
+    assert not artists(ax, "range-open")
+    plt.close(fig)
+
+
+def test_highlight_window_events_and_source_line(fake):
+    fig = plots.operations_by_country(fake, month="2023-10")
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (-0.6, len(months_between(fake.first, "2023-10")) - 0.4)  # 24 months back, from the start
+    assert artists(ax, "highlight 2023-10")
+    event = artists(ax, "event 2023-10-07")[0]
+    assert event.get_xdata()[0] == pytest.approx(9 - 0.5 + 6 / 31)
+    text = {t.get_gid(): t.get_text() for t in fig.texts}["source"]
+    assert "Source: disis-tally, from CENTCOM releases and news reports; data/processed/monthly.csv." in text
+    assert "(1) Hamas attack on Israel, 7 Oct 2023" in text
+    assert fig._suptitle.get_text() == "D-ISIS operations by country\nJanuary 2023 to October 2023"
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"stated by CENTCOM", "derived from other figures", "known only within limits", "not published (?)",
+            "October 2023"} <= set(labels)
+    assert fig.axes[-1].get_xticklabels()[-1].get_fontweight() == "bold"
+    plt.close(fig)
+
+
+def test_window_and_month_errors(fake):
+    assert plots.window(fake) == fake.months
+    assert plots.window(fake, "2024-04") == months_between("2023-01", "2024-04")
+    assert plots.window(fake, span=("2023-03", "2023-05")) == ["2023-03", "2023-04", "2023-05"]
+    with pytest.raises(MonthError, match="months available: 2023-01 to 2024-04"):
+        plots.coverage(fake, month="2030-01")
+    with pytest.raises(MonthError):
+        plots.coverage(fake, month=202307)
+    with pytest.raises(MonthError, match="runs backwards"):
+        plots.window(fake, span=("2023-05", "2023-03"))
+
+
+def test_multi_month_figures_are_spans_at_their_monthly_average(fake):
+    fig = plots.multi_month_claims(fake)
+    ax = fig.axes[0]  # operations
+    jan24 = fake.months.index("2024-01")
+    quarter = artists(ax, "span 2024-01-01 2024-03-31 cannot_check")[0]
+    assert list(quarter.get_xdata()) == [pytest.approx(jan24 - 0.5), pytest.approx(jan24 + 2.5)]
+    assert quarter.get_ydata()[0] == pytest.approx(94 / 3)
+    rolling = artists(ax, "span 2023-09-06 2023-11-04 cannot_check")[0]
+    assert rolling.get_ydata()[0] == pytest.approx(95 * 365.25 / 12 / 60)
+    assert artists(ax, "span 2023-12-01 2024-02-29 derived")[0].get_linestyle() == "--"
+    labels = {t.get_text() for t in ax.texts}
+    assert {"94", "more than 95", "279"} <= labels
+    plt.close(fig)
+
+
+def test_year_to_date_sums_the_series_and_marks_running_tallies(fake):
+    fig = plots.year_to_date(fake)
+    ax = fig.axes[0]
+    tally = artists(ax, "tally 2023-07-31 279")[0]
+    assert (tally.get_xdata()[0], tally.get_ydata()[0]) == (pytest.approx(6.5), 279)
+    assert tally.get_marker() == "D"  # an outlet's
+    assert artists(ax, "tally 2024-03-31 94")[0].get_marker() == "s"  # CENTCOM's own
+    points = artists(ax, "cumulative 2023")[0]
+    jan, feb = (fake.cell(m, "all", "operations").value for m in ("2023-01", "2023-02"))
+    assert list(points.get_ydata()[:3]) == [0, jan, jan + feb]  # from zero at the start of January
+    assert any("279 Task & Purpose" == t.get_text() for t in ax.texts)
+    plt.close(fig)
+
+
+def test_disagreements_show_each_figure_and_the_series(fake):
+    fig = plots.disagreements(fake, month="2023-07")
+    ax = fig.axes[0]
+    touching = fake.discrepancies[fake.discrepancies["period_start"] <= pd.Timestamp("2023-07-31")]
+    assert len(ax.get_yticklabels()) == len(touching) == 2  # only those touching the months drawn
+    assert [t.get_text() for t in ax.get_yticklabels()][0].startswith("Jan–Jul 2023 · Iraq and Syria · operations")
+    assert artists(ax, "value-a 0") and artists(ax, "value-b 0")
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "Kurdistan24: 37" in texts and "the series: 250" in texts
+    assert artists(ax, "highlight-row 0")
+    plt.close(fig)
+
+
+def test_coverage_colours_each_cell_by_basis(fake):
+    fig = plots.coverage(fake)
+    mesh = artists(fig.axes[0], "coverage")[0]
+    codes = np.asarray(mesh.get_array()).reshape(len(COUNTRIES) * len(CORE_METRICS), len(fake.months))
+    row = {(c, m): i for i, (c, m) in enumerate((c, m) for c in COUNTRIES for m in CORE_METRICS)}
+    for month, country, metric in [("2023-01", "all", "operations"), ("2023-03", "syria", "operations"),
+                                   ("2023-05", "all", "operations"), ("2023-06", "iraq", "killed"),
+                                   ("2023-08", "all", "detained")]:
+        basis = fake.cell(month, country, metric).basis
+        assert plots.BASES[int(codes[row[(country, metric)], fake.months.index(month)])] == basis
+    plt.close(fig)
+
+
+def test_figures_leave_pyplot_and_rcparams_alone(fake):
+    before = dict(matplotlib.rcParams)
+    figs = plots.draw_all(fake, month="2023-07")
+    assert set(figs) == set(plots.FIGURES)
+    assert plt.get_fignums() == []  # the caller owns the figures; nothing piles up in pyplot
+    assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("env, expected", [({}, "agg"), ({"MPLBACKEND": "svg"}, "svg")])
+def test_backend_is_agg_only_when_none_is_chosen(env, expected):
+    code = "import helpers.plots, matplotlib; print(matplotlib.get_backend())"
+    clean = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().lower() == expected
+
+
+# --- the real data ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def real(request) -> Tables:
+    pytest.importorskip("helpers.reconcile")
+    return Tables.load(request.getfixturevalue("built"))
+
+
+def draw_months(root: str, months: list[str]) -> list[str]:
+    """Every figure for each of the months, warnings as errors, each laid out and drawn (text included)
+    without rasterising, then closed; returns the problems found."""
+    t = Tables.load(Paths.at(root))
+    problems = []
+    for month in months:
+        for name, draw in plots.FIGURES.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                try:
+                    fig = draw(t, month=month)
+                    fig.draw_without_rendering()
+                    plt.close(fig)
+                except Exception as exc:  # noqa: BLE001 - reported below, with the month and figure
+                    problems.append(f"{name} for {month}: {type(exc).__name__}: {exc}")
+    return problems
+
+
+def test_every_figure_for_every_month_draws_without_a_warning(real):
+    """All 6 figures x every month, shared among a few worker processes (drawing is CPU-bound)."""
+    workers = max(1, min(4, os.cpu_count() or 1))
+    chunks = [real.months[i::workers] for i in range(workers)]
+    if workers == 1:
+        problems = draw_months(str(real.paths.root), chunks[0])
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            problems = [p for found in pool.map(draw_months, [str(real.paths.root)] * workers, chunks) for p in found]
+    assert problems == []
+
+
+def test_every_figure_of_the_whole_series_renders_to_png_without_a_warning(real):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for draw in plots.FIGURES.values():
+            fig = draw(real)
+            fig.savefig(io.BytesIO(), format="png", dpi=30)
+            plt.close(fig)
+
+
+def test_readme_figure_entry_point(real, tmp_path):
+    out = tmp_path / "docs" / "example.png"
+    assert plots.main(["readme-figure", str(out), "--root", str(real.paths.root)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_readme_figure_without_processed_data_fails_in_one_line(project, tmp_path, capsys):
+    assert plots.main(["readme-figure", str(tmp_path / "x.png"), "--root", str(project.root)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "tally build" in err
