@@ -234,7 +234,8 @@ def small_all(small):
 def test_all_goes_on_past_a_failing_month_and_names_it(small_all):
     paths, code, out, err = small_all
     assert code == 1
-    assert f"tally report: {BROKEN} failed: the notebook failed in cell " in err and "ValueError: broken on purpose" in err
+    assert (f'tally report: {BROKEN} failed: the notebook failed at `if month == "{BROKEN}":`: '
+            "ValueError: broken on purpose\n") in err
     assert "4/4" in err  # the progress bar
     assert "rendered 3 of 4 months" in out
     for month in ("2023-05", "2023-06", "2023-08"):
@@ -248,7 +249,7 @@ def test_all_writes_an_index_with_headlines(small_all):
     index = (paths.reports / "index.html").read_text()
     links = re.findall(r'<a href="(\d{4}-\d{2})/index.html">', index)
     assert links == ["2023-08", "2023-06", "2023-05"]  # newest first; the failed month has no link
-    assert "July 2023" in index and "not rendered: the notebook failed in cell" in index
+    assert "July 2023" in index and "not rendered: the notebook failed at" in index
     assert "<script" not in index and "http" not in index
     headline = json.loads((paths.reports / "2023-06" / "report.ipynb").read_text())
     meta = next(o["metadata"]["disis_tally"] for c in headline["cells"] for o in c.get("outputs", [])
@@ -281,3 +282,16 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
     code, _, err = render(paths, all_months=True, jobs=1)  # 2023-06 first, then 2023-07
     assert code == 0, err
     assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
+
+
+def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
+    import papermill
+
+    paths = small_all[0]
+    spawned = papermill.execute_notebook(str(paths.notebooks / "monthly_report.ipynb"), None,
+                                         parameters={"month": "2023-06"}, kernel_name="python3",
+                                         progress_bar=False, cwd=str(paths.root))
+    forked = nbformat.read(paths.reports / "2023-06" / "report.ipynb", as_version=4)
+    outputs = lambda nb: [(o.get("data"), o.get("metadata"), o.get("text"))  # noqa: E731
+                          for c in nb.cells for o in c.get("outputs", [])]
+    assert outputs(forked) == outputs(spawned)

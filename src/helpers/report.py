@@ -59,8 +59,12 @@ TEMPLATE = r"""
   .jp-RenderedHTMLCommon table.by-country td, .jp-RenderedHTMLCommon table.by-country th { text-align: left; vertical-align: top; }
   .jp-RenderedHTMLCommon table.by-country small { color: #666; }
   .jp-RenderedHTMLCommon ul.disagreements li { margin-bottom: 0.6em; }
-  footer { max-width: 62rem; margin: 0 auto; padding: 0 1.5rem 2rem; color: #666; font-size: 0.85em; }
-  @media print { .jp-Cell { break-inside: avoid; } }
+  footer.report { margin-top: 2rem; color: #666; font-family: var(--jp-ui-font-family); font-size: 0.85em; }
+  @media print {
+    main .jp-OutputArea-child { break-inside: auto; }  /* lab keeps each output whole: a long text would leave a page empty */
+    main .jp-RenderedImage, main table.by-country, main li { break-inside: avoid; }
+    main h1, main h2, main h3 { break-after: avoid; }
+  }
 </style>
 {%- endblock extra_css -%}
 {%- block codecell -%}{%- if cell.outputs -%}{{ super() }}{%- endif -%}{%- endblock codecell -%}
@@ -70,8 +74,8 @@ TEMPLATE = r"""
 </div>
 {%- endblock data_png %}
 {% block body_footer %}
+<footer class="report">Rendered {{ resources.rendered_on }} by disis-tally from its data/processed/ tables.</footer>
 </main>
-<footer>Rendered {{ resources.rendered_on }} by disis-tally from its data/processed/ tables.</footer>
 </body>
 {% endblock body_footer %}
 """
@@ -202,8 +206,14 @@ def execute(notebook: Path, month: str, cwd: Path):
             resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder (papermill's cwd= would chdir this process)
         )
     except PapermillExecutionError as exc:
-        value = str(exc.evalue).strip().splitlines()[:1] or [""]
-        raise TallyError(f"{month}: the notebook failed in cell {exc.cell_index}: {exc.ename}: {value[0]}") from None
+        raise TallyError(f"{month}: the notebook failed at `{first_line(exc.source)}`: "
+                         f"{exc.ename}: {first_line(exc.evalue)}") from None
+
+
+def first_line(text) -> str:
+    """The first non-empty line of ``text``, cut to 80 characters."""
+    line = next((l.strip() for l in str(text).splitlines() if l.strip()), "")
+    return line if len(line) <= 80 else line[:77] + "..."
 
 
 def report_meta(nb) -> dict:
@@ -293,16 +303,19 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(months)))
     done: dict[str, Rendered] = {}
     failed: dict[str, str] = {}
-    with ThreadPoolExecutor(jobs, thread_name_prefix="report") as pool, \
-            tqdm(total=len(months), unit="month", desc="tally report", file=stderr) as bar:
+    pool = ThreadPoolExecutor(jobs, thread_name_prefix="report")
+    try:
         futures = {pool.submit(render_month, paths, notebook, m, browser): m for m in months}
-        for future in as_completed(futures):
-            month = futures[future]
-            try:
-                done[month] = future.result()
-            except Exception as exc:  # a month's failure is reported, the others go on
-                failed[month] = one_line(exc, month)
-            bar.update()
+        with tqdm(total=len(months), unit="month", desc="tally report", file=stderr) as bar:
+            for future in as_completed(futures):
+                month = futures[future]
+                try:
+                    done[month] = future.result()
+                except Exception as exc:  # a month's failure is reported, the others go on
+                    failed[month] = one_line(exc, month)
+                bar.update()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # on Ctrl-C, start no more months
     index = write_index(paths, months, done, failed)
     print(f"tally report: rendered {len(done)} of {len(months)} months into {paths.rel(paths.reports)}/; "
           f"index: {paths.rel(index)}", file=stdout)
@@ -313,6 +326,5 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
 
 def one_line(exc: Exception, month: str) -> str:
     """An error as one line, without the month it already names."""
-    text = (str(exc).strip().splitlines() or [""])[0]
-    text = text.removeprefix(f"{month}: ")
+    text = (str(exc).strip().splitlines() or [""])[0].removeprefix(f"{month}: ")
     return text if isinstance(exc, TallyError) else f"{type(exc).__name__}: {text}"

@@ -21,6 +21,13 @@ from .vocab import BAND, CORE_METRICS
 
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
 COUNTRY_ORDER = ("iraq", "syria", "all")
+METRIC_LABELS = {
+    "operations": "Operations",
+    "partnered_operations": "Partnered operations",
+    "us_only_operations": "U.S.-only operations",
+    "killed": "ISIS operatives killed",
+    "detained": "ISIS operatives detained",
+}
 BASIS_WORDS = {
     "stated": "stated by CENTCOM",
     "reported": "reported by outlets",
@@ -143,8 +150,7 @@ def by_country(month: str, paths: Paths | None = None) -> Shown:
                 cells.append(f"<td>{escape(_amount(row))}<br><small>{escape(basis)}</small></td>")
             else:
                 cells.append("<td>not published</td>")
-        label = narrative.METRIC_NOUNS.get(metric, metric)
-        body.append(f"<tr><th>{escape(label[:1].upper() + label[1:])}</th>{''.join(cells)}</tr>")
+        body.append(f"<tr><th>{escape(METRIC_LABELS.get(metric, metric))}</th>{''.join(cells)}</tr>")
     html = (f'<table class="by-country"><thead><tr><th></th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
     return _html(html, f"by-country table for {month}")
@@ -156,31 +162,18 @@ def _sources(paths: Paths | None) -> pd.DataFrame:
     return claims.drop_duplicates("source_id").set_index("source_id")
 
 
-def _source_names(ids: str, sources: pd.DataFrame, most: int = 3) -> str:
-    """The publishers of the sources, each once; past ``most``, "and N others"."""
-    names = [str(sources.loc[s, "publisher"]) if s in sources.index else s for s in str(ids).split(";") if s]
-    names = list(dict.fromkeys(names))
-    if len(names) > most + 1:
-        return ", ".join(names[:most]) + f" and {len(names) - most} others"
-    return ", ".join(names)
-
-
 def disagreements(month: str, paths: Paths | None = None) -> Shown:
-    """Every disagreement whose period touches the month: what, when, the explanation and what the series keeps."""
+    """Every disagreement whose period touches the month: what and when, its explanation, and what the series keeps."""
     rows = reconcile.discrepancies(paths, month=month)
     if rows.empty:
         return _markdown(f"No disagreement between or within sources touches {narrative.month_name(month)}.")
-    sources = _sources(paths)
     items = []
     for _, d in rows.iterrows():
-        what = f"{narrative.METRIC_NOUNS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
+        what = f"{METRIC_LABELS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
         when = narrative.span_name(d["period_start"], d["period_end"])
         kind = DISCREPANCY_WORDS.get(d["kind"], d["kind"])
-        items.append(
-            f"<li><strong>{escape(what[:1].upper() + what[1:])}, {escape(when)}</strong> "
-            f"({escape(kind)}): {escape(str(d['value_a']))} ({escape(_source_names(d['source_a'], sources))}) "
-            f"against {escape(str(d['value_b']))} ({escape(_source_names(d['source_b'], sources))}).<br>"
-            f"{escape(d['explanation'])} <em>{escape(d['resolution'])}</em></li>")
+        items.append(f"<li><strong>{escape(what)}, {escape(when)}</strong> ({escape(kind)}). "
+                     f"{escape(d['explanation'])} <em>{escape(d['resolution'])}</em></li>")
     return _html(f'<ul class="disagreements">{"".join(items)}</ul>', f"{len(rows)} disagreement(s) touching {month}")
 
 
@@ -202,11 +195,13 @@ def sources(month: str, paths: Paths | None = None) -> Shown:
     found = found.sort_values(["centcom_first", "published", "publisher"], na_position="last")
     items = []
     for _, s in found.iterrows():
-        text = s["title"] if isinstance(s["title"], str) and s["title"] else s["publisher"]
+        titled = isinstance(s["title"], str) and bool(s["title"])
         date = s["published"].strftime("%Y-%m-%d") if not pd.isna(s["published"]) else "undated"
         date += " (approx.)" if s["published_approx"] and not pd.isna(s["published"]) else ""
-        items.append(f"<li>{_link(s['url'], text)}: {escape(str(s['publisher']))}, "
-                     f"{escape(KIND_WORDS.get(s['kind'], s['kind']))}, {escape(date)}</li>")
+        about = [str(s["publisher"])] if titled else []
+        about += [KIND_WORDS.get(s["kind"], s["kind"]), date]
+        items.append(f"<li>{_link(s['url'], s['title'] if titled else str(s['publisher']))}: "
+                     f"{escape(', '.join(about))}</li>")
     return _html(f'<ul class="sources">{"".join(items)}</ul>', f"{len(found)} source(s) for {month}")
 
 
