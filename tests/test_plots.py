@@ -201,6 +201,13 @@ def test_disagreements_show_each_figure_and_the_series(fake):
     plt.close(fig)
 
 
+def test_no_disagreements_is_said_not_drawn(fake):
+    fig = plots.disagreements(fake, span=("2024-04", "2024-04"))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["No disagreements touch these months."]
+    assert not fig.legends
+    plt.close(fig)
+
+
 def test_coverage_colours_each_cell_by_basis(fake):
     fig = plots.coverage(fake)
     mesh = artists(fig.axes[0], "coverage")[0]

@@ -340,6 +340,15 @@ class Tables:
                 out.append(s)
         return out
 
+    @cached_property
+    def _attributed(self) -> dict[str, str]:
+        return dict(zip(self.claims["claim_id"], self.claims["attributed_to"]))
+
+    def attributed_to(self, claim_ids) -> set[str]:
+        """Whose figures the claims are (``centcom``, ``outlet``, ``lig``, ``other``), from ';'-joined ids."""
+        ids = claim_ids.split(";") if isinstance(claim_ids, str) else claim_ids
+        return {self._attributed[c] for c in ids if c in self._attributed}
+
     def names(self, source_ids, limit: int = MAX_NAMES, short: bool = False) -> str:
         """The sources in words: "CENTCOM's release of 9 August 2023, Kurdistan24 and Syriac Press"
         (``short``: "CENTCOM, 9 Aug 2023, Kurdistan24 …"); past ``limit``, "and others"."""
@@ -496,8 +505,8 @@ def _chosen(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop_duplicates(["country", "metric"]).drop(columns="_exact")
 
 
-def _span_entry(rows: pd.DataFrame) -> dict:
-    """A multi-month period's figures by country and metric, with who gave them."""
+def _span_entry(t: Tables, rows: pd.DataFrame) -> dict:
+    """A multi-month period's figures by country and metric, with who gave them and whose they are."""
     rows = _chosen(rows)
     first = rows.iloc[0]
     figures: dict[str, dict[str, str]] = {}
@@ -507,7 +516,8 @@ def _span_entry(rows: pd.DataFrame) -> dict:
     ids = [s for ids in rows["source_ids"] for s in ids.split(";") if s]
     return {"period_start": first.period_start, "period_end": first.period_end,
             "period_days": _int(first.period_days), "derived": first.span_kind == "derived",
-            "figures": figures, "source_ids": list(dict.fromkeys(ids))}
+            "figures": figures, "source_ids": list(dict.fromkeys(ids)),
+            "attributed_to": sorted(t.attributed_to([c for ids in rows["claim_ids"] for c in ids.split(";") if c]))}
 
 
 def _tallies(t: Tables, month: str) -> list[dict]:
@@ -518,7 +528,7 @@ def _tallies(t: Tables, month: str) -> list[dict]:
     start = pd.Timestamp(f"{month[:4]}-01-01")
     rows = rows[rows["period_start"].eq(start) & rows["period_end"].dt.strftime("%Y-%m").eq(month)
                 & rows["country"].eq("all") & rows["metric"].isin(HEADLINE) & rows["span_kind"].ne("derived")]
-    return [_span_entry(g) for _, g in rows.groupby(["period_start", "period_end"], sort=True)]
+    return [_span_entry(t, g) for _, g in rows.groupby(["period_start", "period_end"], sort=True)]
 
 
 def _uncertain(cells: dict) -> dict[str, list[Cell]]:
@@ -553,7 +563,7 @@ def _spans(t: Tables, month: str, uncertain: dict, tallies: list[dict]) -> list[
         if not derived and (start, end) in named:
             group = group[group["country"].ne("all")]  # the all-country figures are named as a tally
         if not group.empty:
-            out.append(_span_entry(group))
+            out.append(_span_entry(t, group))
     return sorted(out, key=lambda s: (s["period_end"] - s["period_start"], s["period_start"]))
 
 
@@ -764,7 +774,13 @@ def _span_sentence(span: dict, t: Tables) -> str:
              for c, figs in span["figures"].items()]
     if span["derived"]:
         return f"By subtraction, {when} comes to {'; '.join(parts)}."
-    return f"{t.names(span['source_ids'])} gave a total for {when}: {'; '.join(parts)}."
+    whose = {"other": " another party's (not CENTCOM's)", "lig": " a Lead Inspector General report's"}
+    return f"{t.names(span['source_ids'])} gave{whose.get(_only(span), ' a')} total for {when}: {'; '.join(parts)}."
+
+
+def _only(span: dict) -> str:
+    """The one party whose figures a span's are, or '' when several."""
+    return span["attributed_to"][0] if len(span["attributed_to"]) == 1 else ""
 
 
 def _disagreement_list(f: dict, t: Tables) -> str:

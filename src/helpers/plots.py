@@ -241,7 +241,8 @@ def _place_axis_labels(fig: Figure) -> None:
         if ax.get_ylabel():
             ax.yaxis.set_label_coords(-(TICK_LABELS + 10) / (box.width * fig.get_figwidth() / PT), 0.5)
         if ax.get_xlabel():
-            ax.xaxis.set_label_coords(0.5, -(MONTH_LABELS + 12) / (box.height * fig.get_figheight() / PT))
+            below = MONTH_LABELS + 12 if len(ax.get_xticks()) else 6
+            ax.xaxis.set_label_coords(0.5, -below / (box.height * fig.get_figheight() / PT))
 
 
 def _finish(fig: Figure, t: Tables, title: str, files: tuple[str, ...], events=(), handles=(),
@@ -619,11 +620,11 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
         ax.text(0.5, 0.5, "No disagreements touch these months.", ha="center", va="center", transform=ax.transAxes)
         return _finish(fig, t, title, ("discrepancies",), panel_titles=False)
     focus = month_bounds(month) if month in months else None
-    labels = []
+    labels, series_drawn = [], False
     for y, row in enumerate(rows.itertuples(index=False)):
         if focus and row.period_start <= focus[1] and row.period_end >= focus[0]:
             ax.axhspan(y - 0.5, y + 0.5, color=HIGHLIGHT, zorder=0, gid=f"highlight-row {y}")
-        _disagreement_row(ax, t, y, row)
+        series_drawn |= _disagreement_row(ax, t, y, row)
         labels.append(f"{_short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
                       f" · {METRIC_NOUNS.get(row.metric) or metric_words(row.metric)} ({row.kind.replace('_', ' ')})")
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
@@ -633,9 +634,10 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
     ax.grid(False)
     ax.axvline(TEXT_AT - 0.05, color="#cccccc", linewidth=0.8)
     ax.set_xlabel("each row is drawn from 0 (left) to its largest figure; the figures are written on the right")
-    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="first source"),
-               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="second source"),
-               Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series")]
+    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="the figure the series follows"),
+               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="the other figure")]
+    if series_drawn:
+        handles.append(Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series"))
     if focus:
         handles.append(Patch(facecolor=HIGHLIGHT, label=f"touches {month_name(month)}"))
     left = max(text_width(label, 8) for label in labels) + 12
@@ -653,8 +655,9 @@ def _abbreviate(text: str) -> str:
 TEXT_AT = 1.12  # where the written figures start, in the row's scale (the track runs 0 to 1)
 
 
-def _disagreement_row(ax, t: Tables, y: int, row) -> None:
-    """One disagreement: a grey track from 0 to the row's largest figure, a marker for each figure."""
+def _disagreement_row(ax, t: Tables, y: int, row) -> bool:
+    """One disagreement: a grey track from 0 to the row's largest figure, a marker for each figure.
+    Returns whether the series' own figure is among them."""
     series_text = "(sum of the monthly series)"
     sides = [("a", row.value_a, row.source_a), ("b", row.value_b, row.source_b)]
     series = _series_value(t, row)
@@ -677,6 +680,7 @@ def _disagreement_row(ax, t: Tables, y: int, row) -> None:
         words[-1] += f"   ◆ the series: {series:,}"
     ax.text(TEXT_AT, y, "\n".join(words), va="center", ha="left", fontsize=7.2, color="#333333", linespacing=1.25,
             clip_on=True)
+    return any(side == "series" or series_text in dict((s, v) for s, v, _ in sides).get(side, "") for side, _ in points)
 
 
 # --- figure 5: year to date ---------------------------------------------------------------------------------------
