@@ -269,21 +269,6 @@ def test_nothing_leaks_from_one_month_into_the_next(small_all):
         assert width == first_width
 
 
-def test_the_latest_month_by_default(small):
-    code, out, _ = render(small)
-    assert code == 0 and out == f"tally report: wrote reports/{SMALL[1]}/index.html\n"
-
-
-def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
-    paths = copy_data(built, tmp_path / "copy")
-    cut_series(paths, "2023-06", MONTH)
-    assert render(paths, month=MONTH)[0] == 0
-    alone = html_of(paths, MONTH)
-    code, _, err = render(paths, all_months=True, jobs=1)  # 2023-06 first, then 2023-07
-    assert code == 0, err
-    assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
-
-
 def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
     import papermill
 
@@ -295,3 +280,22 @@ def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
     outputs = lambda nb: [(o.get("data"), o.get("metadata"), o.get("text"))  # noqa: E731
                           for c in nb.cells for o in c.get("outputs", [])]
     assert outputs(forked) == outputs(spawned)
+
+
+def test_the_latest_month_by_default(small):
+    code, out, _ = render(small)
+    assert code == 0 and out == f"tally report: wrote reports/{SMALL[1]}/index.html\n"
+
+
+def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
+    """The month alone by the command (its own warm process), then every month in this process."""
+    paths = copy_data(built, tmp_path / "copy")
+    cut_series(paths, "2023-06", MONTH)
+    tally = Path(sys.executable).with_name("tally")
+    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    alone = html_of(paths, MONTH)
+    code, _, err = render(paths, all_months=True, jobs=1)  # 2023-06 first, then 2023-07
+    assert code == 0, err
+    assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
