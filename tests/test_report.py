@@ -134,7 +134,8 @@ def test_a_month_renders_end_to_end(rendered):
 def test_the_page_has_no_code_and_fetches_nothing(rendered):
     html = html_of(rendered, MONTH)
     body = html.split("</head>", 1)[1]
-    for code in ("jp-Editor", "jp-InputPrompt", "jp-OutputPrompt", "highlight", "from helpers import", "report.figure(", "month = "):
+    for code in ("jp-Editor", "jp-InputPrompt", "jp-OutputPrompt", "highlight", "from helpers import",
+                 "report.figure(", "month = "):
         assert code not in body
     assert "<script" not in html.lower()
     assert re.findall(r'\bsrc="(?!data:)', html) == []

@@ -56,12 +56,13 @@ TEMPLATE = r"""
 <style>
   main { max-width: 62rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
   .jp-OutputArea-output img { max-width: 100%; height: auto; }
-  .jp-RenderedHTMLCommon table.by-country td, .jp-RenderedHTMLCommon table.by-country th { text-align: left; vertical-align: top; }
+  .jp-RenderedHTMLCommon table.by-country :is(td, th) { text-align: left; vertical-align: top; }
   .jp-RenderedHTMLCommon table.by-country small { color: #666; }
   .jp-RenderedHTMLCommon ul.disagreements li { margin-bottom: 0.6em; }
   footer.report { margin-top: 2rem; color: #666; font-family: var(--jp-ui-font-family); font-size: 0.85em; }
   @media print {
-    main .jp-OutputArea-child { break-inside: auto; }  /* lab keeps each output whole: a long text would leave a page empty */
+    /* lab keeps each output whole on a page: a long text would leave a page empty */
+    main .jp-OutputArea-child { break-inside: auto; }
     main .jp-RenderedImage, main table.by-country, main li { break-inside: avoid; }
     main h1, main h2, main h3 { break-after: avoid; }
   }
@@ -70,7 +71,8 @@ TEMPLATE = r"""
 {%- block codecell -%}{%- if cell.outputs -%}{{ super() }}{%- endif -%}{%- endblock codecell -%}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ ((output | get_metadata('alt', 'image/png')) or 'Figure') | escape_html }}">
+{%- set alt = (output | get_metadata('alt', 'image/png')) or 'Figure' %}
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ alt | escape_html }}">
 </div>
 {%- endblock data_png %}
 {% block body_footer %}
@@ -203,7 +205,8 @@ def execute(notebook: Path, month: str, cwd: Path):
             str(notebook), None, parameters={"month": str(month)}, kernel_name="python3",
             kernel_manager_class=ForkedKernelManager, progress_bar=False,
             request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
-            resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder (papermill's cwd= would chdir this process)
+            # the kernel's working folder; papermill's own cwd= would chdir this whole process
+            resources={"metadata": {"path": str(cwd)}},
         )
     except PapermillExecutionError as exc:
         raise TallyError(f"{month}: the notebook failed at `{first_line(exc.source)}`: "
