@@ -129,8 +129,7 @@ def test_unreadable_file(tmp_path):
 
 def test_windows_1252_file_is_read_with_a_warning(tmp_path):
     path = tmp_path / "r.txt"
-    path.write_bytes("Press Release | Aug. 9, 2023\n\x93During July 2023, forces conducted 31 D-ISIS operations.\x94"
-                     .encode("latin-1").replace(b"\\x93", b"\x93"))
+    path.write_bytes(b"Press Release | Aug. 9, 2023\n\x93During July 2023, forces conducted 31 D-ISIS operations.\x94")
     release = parse_file(path)
     assert [(f.metric, f.value) for f in release.figures] == [("operations", 31)]
     assert any("UTF-8" in w for w in release.warnings)
@@ -242,6 +241,9 @@ def test_point_in_time_metrics_are_dated_at_the_release():
     ("Dec. 29, 2022", "during Calendar year 2022", date(2022, 1, 1), date(2022, 12, 31), ""),
     ("Dec. 29, 2022", "in 2022", date(2022, 1, 1), date(2022, 12, 31), ""),
     ("Oct. 30, 2024", "on Oct. 22", date(2024, 10, 22), date(2024, 10, 22), ""),
+    ("Dec. 19, 2025", "following the Dec. 13 attack", date(2025, 12, 13), date(2025, 12, 19),
+     "following the Dec. 13 attack"),
+    ("April 5, 2024", "Jan. 1 - March 31, 2024", date(2024, 1, 1), date(2024, 3, 31), "Jan. 1 - March 31, 2024"),
 ])
 def test_period_phrases(released, phrase, start, end, wording):
     f = one(f"{phrase[0].upper()}{phrase[1:]}, U.S. and partner forces conducted 40 operations in Syria.",
@@ -276,7 +278,9 @@ def test_each_figure_takes_its_nearest_period_phrase():
     ("Press Release | Aug. 9, 2023", date(2023, 8, 9)), ("Aug 9, 2023", date(2023, 8, 9)),
     ("November 12, 2025", date(2025, 11, 12)), ("Sept. 7, 2023", date(2023, 9, 7)),
     ("TAMPA, Fla. (Nov. 12, 2025) - U.S. forces", date(2025, 11, 12)), ("11.12.2025", date(2025, 11, 12)),
-    ("Posted: 3/2/2026", date(2026, 3, 2)),
+    ("Posted: 3/2/2026", date(2026, 3, 2)), ("Posted On: Jul 17, 2024 9:30 AM", date(2024, 7, 17)),
+    ("19 Dec 2025", date(2025, 12, 19)), ("Published: 2024-07-17T10:00:00", date(2024, 7, 17)),
+    ("Mirage News, 19 Dec 2025, 4:41 AM AEDT", date(2025, 12, 19)),
 ])
 def test_release_dates(line, expected):
     assert parse_text(f"{line}\nIn July 2023, partners conducted 3 operations.").release_date == expected
@@ -331,6 +335,16 @@ def test_a_date_of_its_own_for_point_in_time_metrics():
     assert got == {("detainees_transferred", 5700, date(2026, 1, 21), date(2026, 2, 13)),
                    ("al_hol_al_roj_population", 70000, date(2019, 1, 1), date(2019, 12, 31)),
                    ("al_hol_al_roj_population", 43000, date(2026, 2, 13), date(2026, 2, 13))}
+
+
+def test_camp_population_phrased_around_its_numbers():
+    text = ("Press Release | July 16, 2024\nThe population of the al-Hol camp has fallen from a peak of over 70,000 "
+            "in 2019 to more than 43,000 people, while more than 9,000 ISIS detainees remain in detention facilities "
+            "in Syria.")
+    got = {(f.metric, f.country, f.value, f.period_start.year) for f in parse_text(text).figures}
+    assert got == {("al_hol_al_roj_population", "syria", 70000, 2019),
+                   ("al_hol_al_roj_population", "syria", 43000, 2024),
+                   ("isis_detainees_in_facilities", "syria", 9000, 2024)}
 
 
 def test_second_half_is_not_read_as_relative_to_the_release():

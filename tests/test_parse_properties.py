@@ -10,6 +10,7 @@ import calendar
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -277,3 +278,12 @@ def test_generated_syria_only_release_comes_back_exactly(case):
     assert {(f.metric, f.value, f.qualifier) for f in release.figures} == expected
     assert {(f.country, f.period_start, f.period_end, f.period_wording) for f in release.figures} == {
         ("syria", start, end, wording)}
+
+
+@pytest.mark.parametrize("prefix", ["", "In Iraq ", "In Iraq: ", "5 ", "more than 5 ", "killed ", "since ",
+                                    "from Oct. 1 ", "Press Release | ", "including 3 senior "])
+@pytest.mark.parametrize("run", [":", " ", "-", ".", "•", "1", ",", "(", "|", "1 ", "- ", "In Iraq ", "ISIS ",
+                                 "senior ", "total ", "more than ", "Aug. 9, ", "operations "])
+def test_long_runs_are_read_in_linear_time(prefix, run):
+    # Guards against patterns that backtrack exponentially: each of these once took seconds or hung.
+    read(prefix + run * 2000 + "x")

@@ -147,8 +147,8 @@ _KILL_WORDS = ("kill", "detain", "captur", "apprehen", "arrest")
 # first; a number one rule has read is not read again. Readers: "count" takes the metric as it is,
 # "ops" and "people" work it out from the match, "leaders" from the words around it.
 _RULES = (
-    ("count", "detainees_transferred", ("transfer",),
-     _re(rf"\btransfer(?:red|ring)?\s+(?:of\s+)?{_Q}{_NUM}\s+(?:[\w-]+\s+){{0,3}}?"
+    ("count", "detainees_transferred", ("transfer", "moved", "relocated"),
+     _re(rf"\b(?:transfer(?:red|ring)?|moved|relocated)\s+(?:of\s+)?{_Q}{_NUM}\s+(?:[\w-]+\s+){{0,3}}?"
          r"(?:detainees|fighters|prisoners|individuals|members)\b")),
     ("count", "detainees_transferred", ("transfer", "moved", "relocated"),
      _re(rf"{_Q}{_NUM}\s+(?:[\w-]+\s+){{0,3}}?(?:detainees|fighters|prisoners)\s+"
@@ -166,10 +166,15 @@ _RULES = (
          r"(?:(?:remain|remaining|still)\s+)?at\s+large\b")),
     ("count", "isis_detainees_in_facilities", ("detention", "prison"),
      _re(rf"{_Q}{_NUM}\s+(?:ISIS\s+)?(?:detainees|prisoners|fighters)\s+"
-         r"(?:(?:held|housed|detained|remaining|currently)\s+)*(?:in|at|across)\s+(?:[\w-]+\s+){0,3}?"
+         r"(?:(?:held|housed|detained|remain|remaining|currently|still)\s+)*(?:in|at|across)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:detention|prisons?\b)")),
     ("count", "al_hol_al_roj_population", ("hol",),
      _re(rf"{_Q}{_NUM}\s+(?:[A-Za-z,-]+\s+){{0,6}}?(?:from|in|at|of)\s+(?:the\s+)?al[- ]?Hol\b")),
+    # "the population of al-Hol fell from a peak of over 70,000 in 2019 to more than 43,000": any count
+    # of thousands in a sentence about the camps (but not a year)
+    ("camps", "al_hol_al_roj_population", ("hol", "roj"),
+     _re(rf"{_Q}{_NUM}(?:\s+(?:people|individuals|residents|persons|displaced\s+persons)\b"
+         r"|(?=\s*(?:[,.;)]|$)|\s+(?:in|to|at|as|and|from|by|living|remain)\b))")),
     ("count", "us_personnel_injured", ("injur", "wound"),  # "four U.S. service members (and a dog) were wounded"
      _re(rf"{_Q}{_NUM}\s+(?:U\.?S\.?|American)\s+(?:service\s*members|personnel|troops|soldiers|forces)\b"
          r"(?=[^.;]{0,40}?\b(?:injured|wounded)\b)")),
@@ -186,7 +191,8 @@ _RULES = (
      _re(rf"{_Q}{_NUM}\s+(?:(?P<p>{_PARTNERED})|(?P<u>{_USONLY}))(?=\s*(?:[,;)]|and\b|or\b))")),
     # "the killing of 163 terrorists", "the deaths or detention of 23 terrorist operatives"
     ("people", "", ("kill", "death", "captur", "detention", "arrest", "apprehen"),
-     _re(rf"(?P<v1>{_VNOUN})(?:\s+(?:or|and)\s+(?:the\s+)?(?P<v2>{_VNOUN}))?\s+of\s+{_Q}{_NUM}\s+{_WHO}")),
+     _re(rf"(?P<v1>{_VNOUN})(?:\s+(?:or|and)\s+(?:the\s+)?(?P<v2>{_VNOUN}))?\s+of\s+{_Q}{_NUM}\s+"
+         rf"(?:{_WHO}|others\b)")),
     # "17 ISIS operatives killed", "eight senior ISIS leaders were killed", "30 operatives killed or detained"
     ("people", "", _KILL_WORDS,
      _re(rf"{_Q}{_NUM}\s+{_WHO}{_OF_ISIS}\s+(?:(?:were|was|have\s+been|has\s+been|had\s+been|being|also)\s+)*"
@@ -224,6 +230,7 @@ _SPELLED_OUT = _re(r"\b([A-Za-z]+(?:-[A-Za-z]+)?)\s+\(([0-9]{1,2})\)")  # "five 
 _QUALIFIER_BEFORE = _re(rf"\b(?:{_QWORDS})\s+$")
 _NOT_A_COUNT = _re(rf"(?:{_MON}\s+(?:[0-3]?[0-9],?\s+)?|\byear\s+|\bNo\.\s*)$")  # "the January 2023 operations"
 _VERB = _re(rf"{_VACT}|{_VNOUN}")
+_CAMPS = _re(r"\bal[- ]?(?:Hol|Roj)\b")
 _AMONG_THEM = _re(r"\b(?:among|of)\s+(?:them|those|these)\b")
 
 # --------------------------------------------------------------------------- countries and layout
@@ -233,8 +240,7 @@ _COUNTRY = _re(r"\b(?:in|across|throughout|within|inside|from)\s+(?:(?:the\s+)?(
                r"northern|southern|eastern|western|north-?eastern|north-?western|north-?east|north-?west)\s+)?"
                r"(?P<a>Iraq|Syria)\b(?:\s*(?:,|and|&|or)\s*(?:in\s+)?(?P<b>Iraq|Syria)\b)?"
                r"|^[^\w]*(?P<h>Iraq|Syria)\s*[:-]")
-_HEADER = _re(r"^[^\w]*(?:in\s+)?(?P<a>Iraq|Syria)\b\s*:?\s*(?:[^\w\s]+\s*)*"
-              r"(?:(?:in\s+)?(?P<b>Iraq|Syria)\b\s*:?\s*[^\w]*)?$")
+_HEADER = _re(r"^[^\w]*(?:in\s+)?(?P<a>Iraq|Syria)\b[^\w]*(?:(?:in\s+)?(?P<b>Iraq|Syria)\b[^\w]*)?$")
 _INLINE_HEADER = _re(r"^[^\w]*(?:in\s+)?(?P<a>Iraq|Syria)\s*[:-]\s*(?P<rest>.+)$")
 _ITEM = _re(rf"^(?:[^\w\s\"'(]\s*)*{_Q}{_NUM}\s+\w")
 _OPS_WORDS = _re(r"\b(?:operations?|missions?|D-?ISIS|Defeat[- ]ISIS)\b")
@@ -254,8 +260,8 @@ _PERIODS = (
      _re(rf"\b(?:from|between)\s+{_M1}\s+{_D1}(?:,?\s+{_Y1})?,?\s*(?:to|through|until|till|and|-)\s*"
          rf"(?:{_M2}\s+)?{_D2}(?:,?\s+{_Y2})?")),
     ("range", ("M",), _re(rf"\b{_M1}\s+{_D1}(?:,?\s+{_Y1})?\s*(?:-|to|through)\s*{_M2}\s+{_D2}(?:,?\s+{_Y2})?")),
-    ("since_day", ("since",),  # "since August 29", "since the Dec. 13 attack"
-     _re(rf"\bsince\s+(?:[\w'-]+\s+){{0,5}}?(?:on\s+)?{_M1}\s+{_D1}(?:,?\s+{_Y1})?"
+    ("since_day", ("since", "following", "after"),  # "since August 29", "following the Dec. 13 attack"
+     _re(rf"\b(?:since|following|after)\s+(?:[\w'-]+\s+){{0,5}}?(?:on\s+)?{_M1}\s+{_D1}(?:,?\s+{_Y1})?"
          r"(?:\s+(?:attack|strike|raid|ambush|bombing|shooting))?")),
     ("since_month", ("since",),
      _re(rf"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+)?{_M1}(?:,?\s+{_Y1})?(?!\s*[0-9])")),
@@ -294,14 +300,17 @@ _QUARTER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 
 # --------------------------------------------------------------------------- release metadata
 
-_DATE = rf"{_g('m', _MON)}\s+{_g('d', _DAY)},?\s+{_g('y', _YEAR)}"
-_DATE_LINES = (
-    _re(rf"^(?:[\w .-]*\|\s*)?(?:(?:posted|published|updated|date|released)(?:\s+on)?\s*:?\s*)?{_DATE}\s*(?:\|.*)?$"),
-    _re(rf"^[A-Z][\w .,'-]{{1,40}}\(\s*{_DATE}\s*\)"),  # dateline: "TAMPA, Fla. (Nov. 12, 2025) -"
-    _re(r"^(?:(?:posted|published|date)\s*:?\s*)?"  # "11.12.2025", month first
-        r"(?P<m>[01]?[0-9])[./](?P<d>[0-3]?[0-9])[./](?P<y>(?:19|20)[0-9]{2})\b"),
-)
-_ANY_DATE = _re(rf"(?<!since )(?<!from )(?<!until )(?<!through )(?<!to )(?<!and )(?<!on )(?<!between ){_DATE}")
+_MDY = rf"{_g('m', _MON)}\s+{_g('d', _DAY)},?\s+{_g('y', _YEAR)}"  # Aug. 9, 2023
+_DMY = rf"{_g('d', _DAY)}\s+{_g('m', _MON)},?\s+{_g('y', _YEAR)}"  # 9 Aug 2023
+_ISO = r"(?P<y>(?:19|20)[0-9]{2})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])(?![0-9])"  # 2023-08-09
+_NUMERIC = r"(?P<m>[01]?[0-9])[./](?P<d>[0-3]?[0-9])[./](?P<y>(?:19|20)[0-9]{2})\b"  # 08.09.2023, month first
+_DATE_LINES = tuple(  # "Press Release | Aug. 9, 2023", "Posted On: Aug 9, 2023 10:15 AM", "Date: 08.09.2023"
+    _re(r"^(?:[\w .-]*\|\s*)?(?:(?:posted|published|updated|date|released)(?:\s+on)?\s*:?\s*)?" + d
+        + r"(?:\s*(?:\|.*|(?:,|at|-)?\s*[0-9]{1,2}:[0-9]{2}.*|T[0-9].*))?$")
+    for d in (_MDY, _DMY, _ISO, _NUMERIC)
+) + (_re(rf"^[A-Z][\w .,'-]{{1,40}}\(\s*{_MDY}\s*\)"),)  # dateline: "TAMPA, Fla. (Nov. 12, 2025) -"
+_NOT_AFTER = r"(?<!since )(?<!from )(?<!until )(?<!through )(?<!to )(?<!and )(?<!on )(?<!between )(?<!after )"
+_ANY_DATES = (_re(_NOT_AFTER + _MDY), _re(_NOT_AFTER + _DMY))
 _RELEASE_NUMBER = _re(r"\bRelease\s+(?:Number|No\.?|#)\s*:?\s*(?P<a>[0-9]{8})\s*-\s*(?P<b>[0-9]{1,3})\b")
 _PRESS_LINE = _re(r"^\s*(?:press|news)\s+release\s*\|")
 _TITLE_WORDS = _re(r"ISIS|Daesh|Islamic\s+State|Defeat|Review|Iraq|Syria")
@@ -588,19 +597,22 @@ def _hits(text: str, previous_kinds: frozenset, last_unit: bool) -> tuple[list[_
     if not starts:
         return hits, notes
 
+    taken = bytearray(len(text))  # the characters a hit has read
+
     def scan(pattern: re.Pattern, read) -> None:
         if pattern.pattern.startswith(_Q):
             matches = [m for m in (pattern.match(text, s) for s in starts) if m]
         else:
             matches = _overlapping(pattern, text)
         for m in matches:
-            if hits and any(m.start() < h.end and h.start < m.end() for h in hits):
+            if any(taken[m.start():m.end()]):
                 continue
             if m["n"][0].isdigit() and _NOT_A_COUNT.search(text, max(0, m.start("n") - 20), m.start("n")):
                 continue
             hit = read(m)
             if hit is not None:
                 hits.append(hit)
+                taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
 
     def count(m, metric):
         return _Hit(m.start(), m.end(), metric, _number(m["n"]), _qualifier(m))
@@ -620,21 +632,30 @@ def _hits(text: str, previous_kinds: frozenset, last_unit: bool) -> tuple[list[_
         # Killed or captured: the verb after them, else the people counted just before them ("30 operatives
         # killed, including three senior leaders"), else the verbs before them in the sentence, else those
         # of the sentence before ("Among them were ...").
-        after = re.split(r"[.;,0-9]", text[m.end():], maxsplit=1)[0]
+        window = max(0, m.start() - 300)  # the words before them that can speak of them
+        after = re.split(r"[.;,0-9]", text[m.end():m.end() + 300], maxsplit=1)[0]
         kinds = _verb_kinds(*_VERB.findall(after))
         if not kinds:
-            since = max([h.end for h in hits if h.metric.startswith("leaders") and h.end <= m.start()], default=0)
-            kinds = frozenset().union(*[h.kinds for h in hits if since <= h.start < m.start()])
+            near = [h for h in hits if window <= h.start < m.start()]
+            since = max([h.end for h in near if h.metric.startswith("leaders")], default=window)
+            kinds = frozenset().union(*[h.kinds for h in near if since <= h.start])
         if not kinds:
-            kinds = _verb_kinds(*_VERB.findall(text, 0, m.start()))
-        if not kinds and _AMONG_THEM.search(text, 0, m.start()):
+            kinds = _verb_kinds(*_VERB.findall(text, window, m.start()))
+        if not kinds and _AMONG_THEM.search(text, window, m.start()):
             kinds = previous_kinds
         if not kinds:
             notes.append(f"leaders in {m.group()!r}: killed or captured is not said; skipped")
             return None
         return _Hit(m.start(), m.end(), _PERSON_METRIC[(True, kinds)], _number(m["n"]), _qualifier(m), kinds)
 
-    readers = {"count": count, "ops": ops, "people": people, "leaders": leaders}
+    def camps(m, metric):
+        if not _CAMPS.search(text) or "," not in m["n"] and not m["n"].isdigit() or not _number(m["n"]) >= 1000:
+            return None
+        if "," not in m["n"] and 1900 <= _number(m["n"]) < 2100:
+            return None  # a year
+        return count(m, metric)
+
+    readers = {"count": count, "ops": ops, "people": people, "leaders": leaders, "camps": camps}
     low = text.lower()
     present = {w for w in _RULE_WORDS if w in low}
     for reader, metric, needs, pattern in _RULES:
@@ -715,7 +736,9 @@ def _release_date(lines: list[str]) -> date | None:
             d = m and _date(int(m["y"]), int(m["m"]) if m["m"].isdigit() else _month(m["m"]), _day(m["d"]))
             if d:
                 return d
-    for m in _ANY_DATE.finditer("\n".join(lines)):
+    text = "\n".join(lines)
+    dates = [m for pattern in _ANY_DATES for m in pattern.finditer(text)]
+    for m in sorted(dates, key=lambda m: m.start()):
         d = _date(int(m["y"]), _month(m["m"]), _day(m["d"]))
         if d:
             return d
@@ -741,27 +764,8 @@ def _title(lines: list[str]) -> str | None:
 
 # --------------------------------------------------------------------------- public API
 
-def parse_text(text: str, name: str = "<text>") -> Release:
-    """Parse the text of a release into figures; ParseError (only) when it states none."""
-    text = text.translate(_CHARS)
-    if "(" in text:
-        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
-                                else m[0], text)
-    lines = text.splitlines()
-    number = _RELEASE_NUMBER.search(text)
-    release_number = f"{number['a']}-{number['b']}" if number else None
-    released = _release_date(lines)
-    if released is None and number:
-        released = _date(int(number["a"][:4]), int(number["a"][4:6]), int(number["a"][6:]))
-    title = _title(lines)
-    warnings: list[str] = []
-    if released is None:
-        warnings.append("no release date found: spans relative to it are not read")
-    title_periods = [p.period for p in _phrases(title, released, None) if p.period] if title else []
-    year_hint = title_periods[0][1].year if title_periods else None
-
-    # First pass: the count phrases of each unit, and from them the release's scope.
-    units = _units(lines)
+def _read_counts(units: list[_Unit], warnings: list[str]) -> list[list[_Hit]]:
+    """First pass: the count phrases of each unit; items of a two-column list get their column's country."""
     last = max((i for i, u in enumerate(units) if u.kind != "header"), default=-1)
     found: list[list[_Hit]] = []
     previous_kinds: frozenset = frozenset()
@@ -785,13 +789,16 @@ def parse_text(text: str, name: str = "<text>") -> Release:
         if unit.columns and any(h.column is None for h in hits):
             warnings.append(f"line {unit.line}: a figure under two columns without its pair; skipped")
             hits.clear()
-    scope = _scope(units, found, title)
+    return found
+
+
+def _place(units: list[_Unit], found: list[list[_Hit]], released: date | None, year_hint: int | None,
+           scope: str, warnings: list[str]) -> list[Figure]:
+    """Second pass: each count's period and country; one figure per period, country and metric."""
     phrases = [_phrases(u.text, released, year_hint) for u in units]
     # Relative words read beside explicit dates ("over the past month, from Oct. 1 to Nov. 6") mean those
     # dates wherever the release uses them.
     aliases = {w.strip().lower(): p for ps in phrases for p in ps if p.rank == _MERGED for w in p.wording.split(";")}
-
-    # Second pass: each figure's country and period.
     figures: list[Figure] = []
     first: dict[tuple, Figure] = {}
     context: _Phrase | None = None  # the period the release is about, so far
@@ -825,6 +832,31 @@ def parse_text(text: str, name: str = "<text>") -> Release:
         spans = [p for p in unit_phrases if p.period and p.kind != "on_day"]
         if spans and (any(h.metric in _CORE for h in hits) or _OPS_WORDS.search(unit.text)):
             context = spans[-1]
+    return figures
+
+
+def parse_text(text: str, name: str = "<text>") -> Release:
+    """Parse the text of a release into figures; ParseError (only) when it states none."""
+    text = text.translate(_CHARS)
+    if "(" in text:
+        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
+                                else m[0], text)
+    lines = text.splitlines()
+    number = _RELEASE_NUMBER.search(text)
+    release_number = f"{number['a']}-{number['b']}" if number else None
+    released = _release_date(lines)
+    if released is None and number:  # "Release Number 20230809-01" is dated
+        released = _date(int(number["a"][:4]), int(number["a"][4:6]), int(number["a"][6:]))
+    title = _title(lines)
+    warnings: list[str] = []
+    if released is None:
+        warnings.append("no release date found: spans relative to it are not read")
+    title_periods = [p.period for p in _phrases(title, released, None) if p.period] if title else []
+    year_hint = title_periods[0][1].year if title_periods else None
+
+    units = _units(lines)
+    found = _read_counts(units, warnings)
+    figures = _place(units, found, released, year_hint, _scope(units, found, title), warnings)
     if not figures:
         skipped = sum("no period for" in w for w in warnings)
         why = f" ({skipped} count(s) without a period{'; no release date found' if released is None else ''})"
