@@ -365,6 +365,15 @@ def test_blocks_cover_their_items_and_the_prose_under_their_header_only():
                    ("all", "detained", 24)}
 
 
+def test_the_title_dates_counts_no_sentence_dates_and_the_press_line_dates_the_release():
+    text = ("Recent: CENTCOM Forces Kill ISIS Official | Aug. 1, 2023\nPress Release | Aug. 9, 2023\n"
+            "CENTCOM Month in Review: July 2023\n"
+            "U.S. Central Command conducted 31 D-ISIS operations, resulting in 5 ISIS operatives killed.")
+    release = parse_text(text)
+    assert (release.release_date, release.title) == (date(2023, 8, 9), "CENTCOM Month in Review: July 2023")
+    assert {(f.period_start, f.period_end) for f in release.figures} == {(date(2023, 7, 1), date(2023, 7, 31))}
+
+
 def test_title_is_not_a_sentence():
     release = parse_text("Press Release | Aug. 9, 2023\nDuring July 2023, partners conducted 31 D-ISIS operations.")
     assert release.title is None

@@ -649,11 +649,10 @@ def _hits(text: str, previous_kinds: frozenset, last_unit: bool) -> tuple[list[_
         return _Hit(m.start(), m.end(), _PERSON_METRIC[(True, kinds)], _number(m["n"]), _qualifier(m), kinds)
 
     def camps(m, metric):
-        if not _CAMPS.search(text) or "," not in m["n"] and not m["n"].isdigit() or not _number(m["n"]) >= 1000:
-            return None
-        if "," not in m["n"] and 1900 <= _number(m["n"]) < 2100:
-            return None  # a year
-        return count(m, metric)
+        n = m["n"]
+        if not n[0].isdigit() or _number(n) < 1000 or ("," not in n and 1900 <= _number(n) < 2100):
+            return None  # the camps hold thousands; 2019 is a year
+        return count(m, metric) if _CAMPS.search(text) else None
 
     readers = {"count": count, "ops": ops, "people": people, "leaders": leaders, "camps": camps}
     low = text.lower()
@@ -729,7 +728,8 @@ def _scope(units: list[_Unit], found: list[list[_Hit]], title: str | None) -> st
 def _release_date(lines: list[str]) -> date | None:
     """The first date line ("Press Release | Aug. 9, 2023", "Aug 9, 2023", a dateline); failing that, the
     first full date in running text that no "since", "from", "on"... makes part of a period."""
-    for line in lines:
+    press = [line for line in lines if _PRESS_LINE.match(line)]  # before a sidebar's dates
+    for line in press + lines:
         s = line.strip()
         for pattern in _DATE_LINES:
             m = pattern.search(s)
@@ -793,15 +793,16 @@ def _read_counts(units: list[_Unit], warnings: list[str]) -> list[list[_Hit]]:
 
 
 def _place(units: list[_Unit], found: list[list[_Hit]], released: date | None, year_hint: int | None,
-           scope: str, warnings: list[str]) -> list[Figure]:
-    """Second pass: each count's period and country; one figure per period, country and metric."""
+           about: _Phrase | None, scope: str, warnings: list[str]) -> list[Figure]:
+    """Second pass: each count's period and country; one figure per period, country and metric. ``about``
+    is the title's period, if any: the period of counts that no sentence dates."""
     phrases = [_phrases(u.text, released, year_hint) for u in units]
     # Relative words read beside explicit dates ("over the past month, from Oct. 1 to Nov. 6") mean those
     # dates wherever the release uses them.
     aliases = {w.strip().lower(): p for ps in phrases for p in ps if p.rank == _MERGED for w in p.wording.split(";")}
     figures: list[Figure] = []
     first: dict[tuple, Figure] = {}
-    context: _Phrase | None = None  # the period the release is about, so far
+    context = about  # the period the release is about, so far
     for unit, hits, unit_phrases in zip(units, found, phrases):
         unit_phrases = [aliases.get(p.wording.lower(), p) if 0 <= p.rank < _MERGED else p for p in unit_phrases]
         mentions = _mentions(unit.text)
@@ -851,12 +852,12 @@ def parse_text(text: str, name: str = "<text>") -> Release:
     warnings: list[str] = []
     if released is None:
         warnings.append("no release date found: spans relative to it are not read")
-    title_periods = [p.period for p in _phrases(title, released, None) if p.period] if title else []
-    year_hint = title_periods[0][1].year if title_periods else None
+    about = next((p for p in _phrases(title or "", released, None) if p.period and p.kind != "on_day"), None)
+    year_hint = about.period[1].year if about else None
 
     units = _units(lines)
     found = _read_counts(units, warnings)
-    figures = _place(units, found, released, year_hint, _scope(units, found, title), warnings)
+    figures = _place(units, found, released, year_hint, about, _scope(units, found, title), warnings)
     if not figures:
         skipped = sum("no period for" in w for w in warnings)
         why = f" ({skipped} count(s) without a period{'; no release date found' if released is None else ''})"
