@@ -19,6 +19,7 @@ from .config import Paths
 from .report import META_KEY
 from .vocab import BAND, CORE_METRICS
 
+UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
 COUNTRY_ORDER = ("iraq", "syria", "all")
 METRIC_LABELS = {
@@ -93,21 +94,24 @@ def _amount(row) -> str:
         return f"at least {low:,}"
     if high is not None:
         return f"at most {high:,}"
-    return "not published"
+    return UNPUBLISHED
 
 
 def headline(month: str, paths: Paths | None = None) -> dict[str, str]:
     """Operations, killed and detained in Iraq and Syria together, in words ("31", "at least 23")."""
     rows = reconcile.monthly(paths, month=month)
     rows = rows[rows["country"] == "all"].set_index("metric")
-    return {m: (_amount(rows.loc[m]) if m in rows.index else "not published") for m in HEADLINE_LABELS}
+    return {m: (_amount(rows.loc[m]) if m in rows.index else UNPUBLISHED) for m in HEADLINE_LABELS}
 
 
 def title(month: str, paths: Paths | None = None) -> Shown:
     """The report's heading and headline figures; its metadata names the month rendered."""
     figures = headline(month, paths)
     name = narrative.month_name(month)
-    line = " · ".join(f"{figures[m]} {label}" for m, label in HEADLINE_LABELS.items())
+    line = " · ".join(f"{label} {figures[m]}" if figures[m] == UNPUBLISHED else f"{figures[m]} {label}"
+                      for m, label in HEADLINE_LABELS.items())
+    if all(v == UNPUBLISHED for v in figures.values()):
+        line = "No figure published for the month"
     md = f"# Defeat-ISIS figures for Iraq and Syria: {name}\n\n**{line}** (Iraq and Syria together)\n"
     return Shown({"text/markdown": md, "text/plain": md},
                  {META_KEY: {"month": month, "title": f"D-ISIS figures, {name}", "headline": figures}})
@@ -155,7 +159,7 @@ def by_country(month: str, paths: Paths | None = None) -> Shown:
                 basis = BASIS_WORDS.get(row["basis"], row["basis"])
                 cells.append(f"<td>{escape(_amount(row))}<br><small>{escape(basis)}</small></td>")
             else:
-                cells.append("<td>not published</td>")
+                cells.append(f"<td>{UNPUBLISHED}</td>")
         body.append(f"<tr><th>{escape(METRIC_LABELS.get(metric, metric))}</th>{''.join(cells)}</tr>")
     html = (f'<table class="by-country"><thead><tr><th></th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
