@@ -166,7 +166,16 @@ def test_numbers_and_qualifiers(phrase, value, qualifier):
     ("1 partnered operation", "partnered_operations"), ("a total of 12 D-ISIS operations", "operations"),
 ])
 def test_operation_phrases(phrase, metric):
-    assert one(f"During July 2025, CENTCOM conducted {phrase}.").metric == metric
+    assert one(f"During July 2025, in Syria, CENTCOM conducted {phrase}.").metric == metric
+
+
+def test_a_headline_alongside_partners_is_the_headline_total():
+    text = ("Press Release | Nov. 4, 2024\nSince Aug. 29, CENTCOM conducted 95 operations alongside Iraqi and "
+            "Syrian partner forces, killing 163 terrorists. In Syria, 59 operations conducted alongside the SDF "
+            "resulted in 14 ISIS operatives killed.")
+    got = {(f.country, f.metric, f.value) for f in parse_text(text).figures}
+    assert got == {("all", "operations", 95), ("all", "killed", 163), ("syria", "partnered_operations", 59),
+                   ("syria", "killed", 14)}
 
 
 @pytest.mark.parametrize("sentence, metric, value", [

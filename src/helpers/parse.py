@@ -120,7 +120,7 @@ _FILL = (r"(?:total|D-?ISIS|Defeat[- ]ISIS|counter-?ISIS|anti-?ISIS|combat|milit
          r"additional|further|more)")
 _PARTNERED = r"(?:partnered|partner(?:ed)?-led|joint)"
 _USONLY = r"(?:(?:U\.?\s?S\.?|US)[- ]?only|(?:U\.?S\.?[- ])?unilateral)"
-_WITH_PARTNERS = (r"(?:alongside|in\s+cooperation\s+with|in\s+partnership\s+with|in\s+coordination\s+with|"
+_WITH_PARTNERS = (r"(?:(?P<along>alongside)|in\s+cooperation\s+with|in\s+partnership\s+with|in\s+coordination\s+with|"
                   r"together\s+with|jointly\s+with)\s+(?:[\w.'-]+\s+){0,5}?"
                   r"(?:partners?|forces|SDF|ISF|Peshmerga|army)\b")
 _OPS = _re(rf"{_Q}{_NUM}\s+(?:{_FILL}\s+)*(?:(?P<p>{_PARTNERED})\s+|(?P<u>{_USONLY})\s+)?(?:{_FILL}\s+)*"
@@ -572,6 +572,7 @@ class _Hit:
     qualifier: str
     kinds: frozenset = frozenset()  # for people: {"killed"}, {"detained"} or both
     column: str | None = None  # the country of its column, in a two-column list
+    alongside: bool = False  # "N operations (conducted) alongside partners": partnered in a country's count only
 
 
 def _verb_kinds(*verbs: str | None) -> frozenset:
@@ -621,7 +622,7 @@ def _hits(text: str, previous_kinds: frozenset, last_unit: bool) -> tuple[list[_
         g = m.groupdict()
         metric = ("partnered_operations" if g.get("p") or g.get("pp") else
                   "us_only_operations" if g.get("u") or g.get("uu") else "operations")
-        return _Hit(m.start(), m.end(), metric, _number(m["n"]), _qualifier(m))
+        return _Hit(m.start(), m.end(), metric, _number(m["n"]), _qualifier(m), alongside=bool(g.get("along")))
 
     def people(m, _=None):
         kinds = _verb_kinds(m["v1"], m["v2"])
@@ -685,10 +686,10 @@ def _mentions(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list[tuple[int, str]], scope: str) -> str:
+def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list[tuple[int, str]]) -> str | None:
     """The first mention after the figure in its clause ("14 unilateral operations in Syria"), else the
     last one before it ("In Iraq, 66 partnered operations"), else the sentence's only country, else the
-    block, else the release's scope."""
+    block; None when the text does not say."""
     text = unit.text
     nxt = min([h.start for h in hits if h.start >= hit.end] + [len(text), hit.end + 80])
     stop = _CLAUSE_END.search(text, hit.end, nxt)
@@ -702,7 +703,7 @@ def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list[tuple[int,
     named = {c for _, c in mentions}
     if len(named) == 1:
         return named.pop()
-    return unit.block or scope
+    return unit.block
 
 
 def _scope(units: list[_Unit], found: list[list[_Hit]], title: str | None) -> str:
@@ -800,39 +801,49 @@ def _place(units: list[_Unit], found: list[list[_Hit]], released: date | None, y
     # Relative words read beside explicit dates ("over the past month, from Oct. 1 to Nov. 6") mean those
     # dates wherever the release uses them.
     aliases = {w.strip().lower(): p for ps in phrases for p in ps if p.rank == _MERGED for w in p.wording.split(";")}
-    figures: list[Figure] = []
-    first: dict[tuple, Figure] = {}
+    placed = []  # (line, hit, period, wording, country or None where only the release's scope says)
     context = about  # the period the release is about, so far
     for unit, hits, unit_phrases in zip(units, found, phrases):
         unit_phrases = [aliases.get(p.wording.lower(), p) if 0 <= p.rank < _MERGED else p for p in unit_phrases]
         mentions = _mentions(unit.text)
         for hit in hits:
-            country = _FIXED_COUNTRY.get(hit.metric) or hit.column or _country(unit, hit, hits, mentions, scope)
+            country = _FIXED_COUNTRY.get(hit.metric) or hit.column or _country(unit, hit, hits, mentions)
             candidates = unit_phrases
             if hit.metric in _INSTANT:  # only a date of its own: "On Dec. 19, U.S. forces struck 70 targets"
                 candidates = [p for p in unit_phrases if min(hits, key=lambda h: _distance(p, h)) is hit]
             phrase = min(candidates, key=lambda p: _distance(p, hit), default=None)
             if phrase is not None and phrase.period:
-                period, wording = phrase.period, phrase.wording
+                placed.append((unit.line, hit, phrase.period, phrase.wording, country))
             elif hit.metric in _INSTANT and released:
-                period, wording = (released, released), ""
+                placed.append((unit.line, hit, (released, released), "", country))
             elif context is not None:
-                period, wording = context.period, context.wording
+                placed.append((unit.line, hit, context.period, context.wording, country))
             else:
                 warnings.append(f"line {unit.line}: no period for {hit.value} {hit.metric}; skipped")
-                continue
-            fig = Figure(period[0], period[1], country, hit.metric, hit.value, hit.qualifier, wording)
-            key = (fig.period_start, fig.period_end, fig.country, fig.metric)
-            if key not in first:
-                first[key] = fig
-                figures.append(fig)
-            elif (first[key].value, first[key].qualifier) != (fig.value, fig.qualifier):
-                warnings.append(f"line {unit.line}: {fig.country} {fig.metric} {fig.period_start}..{fig.period_end}"
-                                f": {_show(fig)} conflicts with {_show(first[key])} read earlier; kept the first")
         # The period a release is about: the last span of a sentence that counts operations or speaks of them.
         spans = [p for p in unit_phrases if p.period and p.kind != "on_day"]
         if spans and (any(h.metric in _CORE for h in hits) or _OPS_WORDS.search(unit.text)):
             context = spans[-1]
+    # A count with no country of its own takes the release's scope, unless that country states its own,
+    # different count: then it is the total for both ("CENTCOM conducted 95 operations ... In Syria, 59").
+    stated = {(period, country, hit.metric): (hit.value, hit.qualifier)
+              for _, hit, period, _, country in placed if country}
+    figures: list[Figure] = []
+    first: dict[tuple, Figure] = {}
+    for line, hit, period, wording, country in placed:
+        if country is None:
+            own = stated.get((period, scope, hit.metric))
+            country = "all" if own and own != (hit.value, hit.qualifier) else scope
+        # "95 operations alongside Iraqi partners" as a headline is the headline total
+        metric = "operations" if hit.alongside and country == "all" else hit.metric
+        fig = Figure(period[0], period[1], country, metric, hit.value, hit.qualifier, wording)
+        key = (fig.period_start, fig.period_end, fig.country, fig.metric)
+        if key not in first:
+            first[key] = fig
+            figures.append(fig)
+        elif (first[key].value, first[key].qualifier) != (fig.value, fig.qualifier):
+            warnings.append(f"line {line}: {fig.country} {fig.metric} {fig.period_start}..{fig.period_end}"
+                            f": {_show(fig)} conflicts with {_show(first[key])} read earlier; kept the first")
     return figures
 
 
