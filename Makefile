@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 MONTH  ?=
 JOBS   ?=
 
-.PHONY: help setup data check update report reports test lab bench readme-figure clean
+.PHONY: help setup data check update report reports test lab bench readme clean
 
 help: ## list the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,8 +50,8 @@ lab: data ## start JupyterLab on notebooks/ in the project's environment
 bench: data ## run the benchmarks under bench/ and print their figures
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
-readme-figure: data ## regenerate the README's example figure (docs/example-figure.png)
-	@$(BIN)/python -m helpers.plots readme-figure docs/example-figure.png
+readme: data ## regenerate the README's example figure and narrative excerpt from the data
+	@$(BIN)/python -m helpers.readme
 
 clean: ## remove processed data, reports and caches (keeps .venv)
 	rm -rf data/processed/*.csv reports/*/ reports/index.html .pytest_cache .hypothesis

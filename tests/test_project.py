@@ -50,3 +50,11 @@ def test_readme_opens_with_the_two_commands():
     readme = (REPO / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", readme, flags=re.S).group(1)
     assert [l.split("#")[0].strip() for l in first_block.strip().splitlines()] == ["make report", "make test"]
+
+
+def test_readme_narrative_excerpt_is_what_the_data_gives(built):
+    from helpers.readme import excerpt, readme_block
+
+    shown = readme_block((REPO / "README.md").read_text())
+    assert shown, "README.md lost its narrative excerpt"
+    assert shown == excerpt(built), "README's excerpt is stale: run `make readme`"
