@@ -261,9 +261,9 @@ def syria_release(draw):
     body = (f"{phrase}, U.S. forces and partners conducted {q}{say['operations']} operations in Syria, resulting in "
             f"{say['killed']} ISIS members killed and {say['detained']} {verb}. \"We will not let ISIS regroup,\" "
             f"the commander said.")
-    text = " ".join(["CENTCOM Keeps Up Pressure On ISIS In Syria",
+    sep = draw(st.sampled_from([" ", "\n"]))  # the page on one long line, as some 2025 copies are, or not
+    text = sep.join(["CENTCOM Keeps Up Pressure On ISIS In Syria",
                      f"{ABBR[released.month - 1]} {released.day}, {released.year}", body])
-    text = text.replace(f"{released.year} {phrase}", f"{released.year}\n{phrase}", 1)
     expected = {("operations", values["operations"], qualifier), ("killed", values["killed"], "exact"),
                 ("detained", values["detained"], "exact")}
     return text, expected, (start, end, wording)
