@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from helpers.errors import MonthError
+from helpers.months import months_between, shift
 from helpers.narrative import (
-    Tables, figure_values, figure_words, month_facts, month_summary, months_between, parse_figure, read_events,
-    shift, span_name, typed_discrepancies, typed_monthly, typed_periods,
+    Tables, figure_values, figure_words, month_facts, month_summary, parse_figure, read_events, span_name,
+    typed_discrepancies, typed_monthly, typed_periods,
 )
 from helpers.vocab import COUNTRIES, CORE_METRICS
 

@@ -21,7 +21,8 @@ from test_narrative import synthetic_tables
 from helpers import plots
 from helpers.config import Paths
 from helpers.errors import MonthError
-from helpers.narrative import Tables, months_between, typed_monthly
+from helpers.months import months_between
+from helpers.narrative import Tables, typed_monthly
 from helpers.vocab import COUNTRIES, CORE_METRICS
 
 

@@ -18,9 +18,9 @@ import pandas as pd
 
 from .config import Paths
 from .errors import MonthError
+from .months import check_month, month_index, month_name, months_between, shift
 from .vocab import COUNTRIES, CORE_METRICS, METRICS
 
-MONTH_PATTERN = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 CENTCOM_KINDS = ("centcom_release", "centcom_statement")
 BASES = ("stated", "reported", "derived", "bounded", "unknown")
 HEADLINE = ("operations", "killed", "detained")
@@ -50,23 +50,12 @@ QUALIFIER_WORDS = ("at least", "more than", "nearly", "about", "up to", "at most
 
 # --- months -------------------------------------------------------------------------------------------
 
-def month_index(month: str) -> int:
-    """Months since year 0, so that consecutive months have consecutive indexes."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
-def month_at(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def shift(month: str, months: int) -> str:
-    """The month ``months`` after (or, negative, before) ``month``."""
-    return month_at(month_index(month) + months)
 
 
-def months_between(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last``, inclusive."""
-    return [month_at(i) for i in range(month_index(first), month_index(last) + 1)]
 
 
 def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -75,9 +64,6 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, start + pd.offsets.MonthEnd(0)
 
 
-def month_name(month: str) -> str:
-    """July 2023."""
-    return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
 
 
 def day_name(day: pd.Timestamp) -> str:
@@ -109,14 +95,6 @@ def span_name(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{day_name(start)} to {day_name(end)}"
 
 
-def check_month(month: object, first: str, last: str) -> str:
-    """``month`` if it is YYYY-MM text within first..last; otherwise a one-line MonthError."""
-    available = f"months available: {first} to {last}"
-    if not isinstance(month, str) or not MONTH_PATTERN.fullmatch(month):
-        raise MonthError(f"malformed month {month!r}: expected YYYY-MM text; {available}")
-    if not first <= month <= last:
-        raise MonthError(f"no data for {month}; {available}")
-    return month
 
 
 # --- figures as text ----------------------------------------------------------------------------------

@@ -36,10 +36,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from .config import Paths
 from .errors import MonthError, TallyError
-from .narrative import (
-    BASES, COUNTRY_WORDS, HEADLINE, METRIC_NOUNS, Tables, figure_values, metric_words, month_bounds, month_index,
-    month_name, months_between, shift,
-)
+from .months import month_index, month_name, months_between, shift
+from .narrative import BASES, COUNTRY_WORDS, HEADLINE, METRIC_NOUNS, Tables, figure_values, metric_words, month_bounds
 from .vocab import COUNTRIES, CORE_METRICS
 
 # Choose a backend only when none is chosen yet (importing pyplot does not choose one): a

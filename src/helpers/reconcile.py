@@ -17,7 +17,6 @@ steps, each in its own module:
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pandas as pd
 from . import reconcile_checks as checks
 from .config import Paths
 from .errors import MonthError, TallyError
+from .months import check_month
 from .reconcile_explain import (Context, behind, bound_note, claim_ids, figure_text, qualified_group, says,
                                 source_ids, span)
 from .reconcile_groups import INF, Group, aliases, make_groups, supersede_aliases, to_claims
@@ -290,7 +290,6 @@ def _derived_row(ctx: Context, outer, inner, piece) -> dict | None:
 
 # --- notebook API: the processed tables, read back ---------------------------------------------------------
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _read(path: Path, name: str, paths: Paths) -> pd.DataFrame:
@@ -314,25 +313,17 @@ def month_range(paths: Paths | None = None) -> tuple[str, str]:
     return months.min(), months.max()
 
 
-def _month(value, first: str, last: str) -> str:
-    """A month as YYYY-MM, checked against the data's range."""
-    text = str(value).strip()
-    if not MONTH.match(text):
-        raise MonthError(f"{text!r} is not a month: use YYYY-MM (the data covers {first} to {last})")
-    if not first <= text <= last:
-        raise MonthError(f"{text} is outside the data, which covers {first} to {last}")
-    return text
 
 
 def _window(paths: Paths, month, start, end) -> tuple[str, str]:
     first, last = month_range(paths)
     if month is not None:
-        m = _month(month, first, last)
+        m = check_month(month, first, last)
         return m, m
-    lo = _month(start, first, last) if start is not None else first
-    hi = _month(end, first, last) if end is not None else last
+    lo = check_month(start, first, last) if start is not None else first
+    hi = check_month(end, first, last) if end is not None else last
     if lo > hi:
-        raise MonthError(f"{lo} comes after {hi} (the data covers {first} to {last})")
+        raise MonthError(f"{lo} comes after {hi}; months available: {first} to {last}")
     return lo, hi
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -31,10 +30,10 @@ from pathlib import Path
 
 from . import report_warm
 from .config import Paths
-from .errors import MonthError, TallyError
+from .errors import TallyError
+from .months import check_month, months_between
 
 NOTEBOOK = "monthly_report.ipynb"
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
 # The key under which the notebook's title output records its month and headline figures
 # (``report_sections.title``): the month is checked against the one asked, the index lists the rest.
@@ -152,20 +151,8 @@ def months_to_render(paths: Paths, month: str | None, all_months: bool) -> list[
     return [check_month(last if month is None else month, first, last)]
 
 
-def check_month(month: object, first: str, last: str) -> str:
-    """``month`` if it is YYYY-MM text within first..last; otherwise a one-line MonthError naming the range."""
-    available = f"months available: {first} to {last}"
-    if not isinstance(month, str) or not MONTH.fullmatch(month):
-        raise MonthError(f"malformed month {month!r}: expected YYYY-MM; {available}")
-    if not first <= month <= last:
-        raise MonthError(f"no data for {month}; {available}")
-    return month
 
 
-def months_between(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` (YYYY-MM), inclusive."""
-    index = lambda m: int(m[:4]) * 12 + int(m[5:7]) - 1  # noqa: E731
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index(first), index(last) + 1)]
 
 
 def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None) -> Rendered:

@@ -16,6 +16,7 @@ import pandas as pd
 from . import narrative, reconcile
 from .build import read_claims
 from .config import Paths
+from .months import month_name
 from .report import META_KEY
 from .vocab import BAND, CORE_METRICS
 
@@ -107,7 +108,7 @@ def headline(month: str, paths: Paths | None = None) -> dict[str, str]:
 def title(month: str, paths: Paths | None = None) -> Shown:
     """The report's heading and headline figures; its metadata names the month rendered."""
     figures = headline(month, paths)
-    name = narrative.month_name(month)
+    name = month_name(month)
     line = " · ".join(f"{label} {figures[m]}" if figures[m] == UNPUBLISHED else f"{figures[m]} {label}"
                       for m, label in HEADLINE_LABELS.items())
     if all(v == UNPUBLISHED for v in figures.values()):
@@ -181,7 +182,7 @@ def disagreements(month: str, paths: Paths | None = None) -> Shown:
     """Every disagreement whose period touches the month: what and when, its explanation, and what the series keeps."""
     rows = reconcile.discrepancies(paths, month=month)
     if rows.empty:
-        return _markdown(f"No disagreement between or within sources touches {narrative.month_name(month)}.")
+        return _markdown(f"No disagreement between or within sources touches {month_name(month)}.")
     items = []
     for _, d in rows.iterrows():
         what = f"{METRIC_LABELS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
@@ -205,7 +206,7 @@ def sources(month: str, paths: Paths | None = None) -> Shown:
     table = _sources(paths)
     found = table.loc[sorted(ids & set(table.index))].reset_index()
     if found.empty:
-        return _markdown(f"No source gives a figure for {narrative.month_name(month)}.")
+        return _markdown(f"No source gives a figure for {month_name(month)}.")
     found["centcom_first"] = ~found["kind"].str.startswith("centcom")
     found = found.sort_values(["centcom_first", "published", "publisher"], na_position="last")
     items = []

@@ -1,0 +1,47 @@
+"""Months as YYYY-MM text: checking one against the data's range, counting, naming."""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from .errors import MonthError
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+def check_month(month: object, first: str, last: str) -> str:
+    """``month`` if it is YYYY-MM text within first..last; otherwise a one-line MonthError naming the range.
+
+    Months are text: a number such as 202307 is refused, never coerced."""
+    available = f"months available: {first} to {last}"
+    if not isinstance(month, str) or not MONTH.fullmatch(month):
+        raise MonthError(f"malformed month {month!r}: expected YYYY-MM; {available}")
+    if not first <= month <= last:
+        raise MonthError(f"no data for {month}; {available}")
+    return month
+
+
+def month_index(month: str) -> int:
+    """Months since year 0, so that consecutive months have consecutive indexes."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_at(index: int) -> str:
+    """The YYYY-MM of a month index."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def shift(month: str, months: int) -> str:
+    """The month ``months`` after (or, negative, before) ``month``."""
+    return month_at(month_index(month) + months)
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last``, inclusive."""
+    return [month_at(i) for i in range(month_index(first), month_index(last) + 1)]
+
+
+def month_name(month: str) -> str:
+    """'July 2023'."""
+    return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
