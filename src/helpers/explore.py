@@ -6,9 +6,7 @@ import pandas as pd
 
 from .build import read_claims
 from .config import Paths
-from .vocab import CORE_METRICS
-
-CENTCOM_KINDS = ("centcom_release", "centcom_statement")
+from .vocab import CENTCOM_KINDS, CORE_METRICS, DISCREPANCY_KINDS
 
 
 def claims(paths: Paths | None = None) -> pd.DataFrame:
@@ -89,16 +87,6 @@ def operations_per_day(claims: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates(["country", "period_start", "period_end", "value"]).sort_values(
         ["period_start", "period_end", "country"], kind="mergesort").reset_index(drop=True)
 
-
-DISCREPANCY_KINDS = {
-    "headline_vs_breakdown": "a source's headline total is not the sum of its own country figures",
-    "country_sum": "Iraq plus Syria is not the all-country figure, for one source and period",
-    "cross_source": "two sources give different values for the same period, country and metric",
-    "period_sum": "a multi-month or year-to-date figure differs from the sum of the months",
-    "period_wording": "the source's words say one span and the dates of the same figures elsewhere another",
-    "revision": "the same publisher, or CENTCOM through different outlets, later gives another value",
-    "bounds": "a qualified figure ('more than', 'nearly') cannot hold together with another figure",
-}
 
 
 def discrepancy_counts(discrepancies: pd.DataFrame) -> pd.DataFrame:

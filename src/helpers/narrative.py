@@ -19,24 +19,14 @@ import pandas as pd
 from .config import Paths
 from .errors import MonthError
 from .months import check_month, month_index, month_name, months_between, shift
-from .vocab import COUNTRIES, CORE_METRICS, METRICS
+from .vocab import CENTCOM_KINDS, COUNTRIES, CORE_METRICS, COUNTRY_WORDS, METRIC_NOUNS, METRICS
 
-CENTCOM_KINDS = ("centcom_release", "centcom_statement")
 BASES = ("stated", "reported", "derived", "bounded", "unknown")
 HEADLINE = ("operations", "killed", "detained")
 SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MAX_NAMES = 4  # sources named in a list before "and others"
 
-COUNTRY_WORDS = {"all": "Iraq and Syria", "iraq": "Iraq", "syria": "Syria"}
 COUNTRY_SCOPE = {"all": "in total", "iraq": "in Iraq", "syria": "in Syria"}
-# After a number ("31 operations", "five ISIS operatives killed"), and as labels.
-METRIC_NOUNS = {
-    "operations": "operations",
-    "partnered_operations": "partnered operations",
-    "us_only_operations": "U.S.-only operations",
-    "killed": "ISIS operatives killed",
-    "detained": "ISIS operatives detained",
-}
 # As a thing that may be missing: "the number killed in Iraq".
 METRIC_TOPICS = {
     "operations": "operations",

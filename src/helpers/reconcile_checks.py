@@ -9,10 +9,10 @@ from .reconcile_explain import (Context, behind, claim_ids, figure_of, figure_te
                                 reason, says, source_ids, span, who)
 from .reconcile_groups import TIER_WORDS, Claim, Group, period_backing, wording_of
 from .reconcile_network import FAMILY_OF, VarKey
-from .reconcile_text import (COUNTRY_WORDS, aligned, count_words, day, during, join, metric_words, month_end,
+from .reconcile_text import (aligned, count_words, day, during, join, metric_words, month_end,
                              month_index, month_name, month_start, number_word, period_phrase, qualified, sentence,
                              what)
-from .vocab import CORE_METRICS
+from .vocab import COUNTRY_WORDS, CORE_METRICS
 
 KINDS = ("headline_vs_breakdown", "country_sum", "cross_source", "period_sum", "period_wording", "revision",
          "bounds")

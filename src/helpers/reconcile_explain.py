@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from .reconcile_groups import INF, Claim, Group
 from .reconcile_network import Series, VarKey, group_bounds
-from .reconcile_text import (COUNTRY_WORDS, METRIC_WORDS, aligned, during, join, month_index, month_list,
+from .reconcile_text import (aligned, during, join, month_index, month_list,
                              months_phrase, qualified)
+from .vocab import COUNTRY_WORDS, METRIC_NOUNS
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Context:
     def __post_init__(self):
         for g in self.groups:
             self.by_key[g.key] = g
-            if g.metric in METRIC_WORDS:
+            if g.metric in METRIC_NOUNS:
                 for key, _, _ in group_bounds(g):
                     self.direct[key].append(g)
         for c in self.claims:

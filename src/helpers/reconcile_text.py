@@ -5,17 +5,10 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-COUNTRY_WORDS = {"all": "Iraq and Syria", "iraq": "Iraq", "syria": "Syria"}
-METRIC_WORDS = {
-    "operations": "operations",
-    "partnered_operations": "partnered operations",
-    "us_only_operations": "U.S.-only operations",
-    "killed": "ISIS operatives killed",
-    "detained": "ISIS operatives detained",
-}
+from .vocab import CENTCOM_KINDS, COUNTRY_WORDS, METRIC_NOUNS
+
 QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "more_than": "more than ", "nearly": "nearly ",
                    "about": "about ", "up_to": "up to "}
-CENTCOM_KINDS = ("centcom_release", "centcom_statement")
 
 
 def month_index(d: date) -> int:
@@ -107,8 +100,8 @@ def qualified(value: int, qualifier: str) -> str:
 
 def metric_words(metric: str) -> str:
     """operations; ISIS operatives killed; ISIS claimed attacks."""
-    if metric in METRIC_WORDS:
-        return METRIC_WORDS[metric]
+    if metric in METRIC_NOUNS:
+        return METRIC_NOUNS[metric]
     return " ".join({"isis": "ISIS", "us": "U.S."}.get(w, w) for w in metric.split("_"))
 
 

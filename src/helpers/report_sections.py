@@ -18,7 +18,7 @@ from .build import read_claims
 from .config import Paths
 from .months import month_name
 from .report import META_KEY
-from .vocab import BAND, CORE_METRICS
+from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 
 UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
@@ -43,16 +43,6 @@ KIND_WORDS = {
     "news": "news report",
     "lig": "Lead Inspector General report",
     "other": "other document",
-}
-# The kinds of disagreement (data/README.md, discrepancies.csv), in a few words each.
-DISCREPANCY_WORDS = {
-    "headline_vs_breakdown": "a total that is not the sum of the same source's countries",
-    "country_sum": "Iraq and Syria that do not add up to the total",
-    "cross_source": "two sources, one period, two values",
-    "period_sum": "a multi-month figure against the sum of its months",
-    "period_wording": "a period in words that the dates elsewhere contradict",
-    "revision": "a later value for the same period",
-    "bounds": "a qualified figure that cannot hold with another",
 }
 
 
@@ -187,7 +177,7 @@ def disagreements(month: str, paths: Paths | None = None) -> Shown:
     for _, d in rows.iterrows():
         what = f"{METRIC_LABELS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
         when = narrative.span_name(d["period_start"], d["period_end"])
-        kind = DISCREPANCY_WORDS.get(d["kind"], d["kind"])
+        kind = DISCREPANCY_KINDS.get(d["kind"], d["kind"])
         items.append(f"<li><strong>{escape(what)}, {escape(when)}</strong> ({escape(kind)}). "
                      f"{escape(d['explanation'])} <em>{escape(d['resolution'])}</em></li>")
     return _html(f'<ul class="disagreements">{"".join(items)}</ul>', f"{len(rows)} disagreement(s) touching {month}")

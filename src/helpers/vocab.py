@@ -40,6 +40,30 @@ QUALIFIERS = ("exact", "at_least", "more_than", "nearly", "about", "up_to")
 
 SOURCE_KINDS = ("centcom_release", "centcom_statement", "news", "lig", "other")
 
+# CENTCOM's own documents: their figures outrank outlets'.
+CENTCOM_KINDS = ("centcom_release", "centcom_statement")
+
+# Words for prose and labels.
+COUNTRY_WORDS = {"all": "Iraq and Syria", "iraq": "Iraq", "syria": "Syria"}
+METRIC_NOUNS = {  # after a number ("31 operations", "five ISIS operatives killed"), and as labels
+    "operations": "operations",
+    "partnered_operations": "partnered operations",
+    "us_only_operations": "U.S.-only operations",
+    "killed": "ISIS operatives killed",
+    "detained": "ISIS operatives detained",
+}
+
+# The kinds of disagreement the reconciliation finds (discrepancies.csv), in a few words each.
+DISCREPANCY_KINDS = {
+    "headline_vs_breakdown": "a source's headline total is not the sum of its own country figures",
+    "country_sum": "Iraq plus Syria is not the all-country figure, for one source and period",
+    "cross_source": "two sources give different values for the same period, country and metric",
+    "period_sum": "a multi-month or year-to-date figure differs from the sum of the months",
+    "period_wording": "the source's words say one span and the dates of the same figures elsewhere another",
+    "revision": "the same publisher, or CENTCOM through different outlets, later gives another value",
+    "bounds": "a qualified figure ('more than', 'nearly') cannot hold together with another figure",
+}
+
 # Whose figure a row is, whatever the document that printed it.
 ATTRIBUTIONS = ("centcom", "outlet", "lig", "other")
 
