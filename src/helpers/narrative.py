@@ -639,10 +639,25 @@ def _by_country(f: dict) -> str:
                                detained and f"{detained} detained") if x]
         if figures:
             parts.append(f"{COUNTRY_WORDS[country]}, {join(figures)}")
-    text = [f"{'; '.join(parts)}." if parts else ""]
-    text += [_split(f["cells"][c], c) for c in COUNTRIES]
+    text = [f"{'; '.join(parts)}." if parts else "", _splits(f)]
     body = " ".join(s for s in text if s)
     return f"**By country.** {body[0].upper()}{body[1:]}" if body else ""
+
+
+def _none_us_only(cells: dict) -> bool:
+    us = cells["us_only_operations"]
+    return us is not None and us.known and us.value == 0 and cells["partnered_operations"] is not None \
+        and cells["partnered_operations"].known
+
+
+def _splits(f: dict) -> str:
+    """Partnered against U.S.-only operations: one sentence where none was U.S.-only anywhere, else one a country."""
+    cells = f["cells"]
+    if all(_none_us_only(cells[c]) for c in COUNTRIES):
+        p = {c: number(cells[c]["partnered_operations"].value) for c in COUNTRIES}
+        return (f"All {p['all']} operations were partnered ({p['iraq']} in Iraq, {p['syria']} in Syria); "
+                "none was U.S.-only.")
+    return " ".join(s for s in (_split(cells[c], c) for c in COUNTRIES) if s)
 
 
 def _split(cells: dict, country: str) -> str:
