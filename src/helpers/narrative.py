@@ -19,6 +19,7 @@ import pandas as pd
 from .config import Paths
 from .errors import MonthError
 from .months import check_month, month_index, month_name, months_between, shift
+from .reconcile_text import period_phrase
 from .vocab import CENTCOM_KINDS, COUNTRIES, CORE_METRICS, COUNTRY_WORDS, METRIC_NOUNS, METRICS
 
 BASES = ("stated", "reported", "derived", "bounded", "unknown")
@@ -66,23 +67,10 @@ def whole_months(start: pd.Timestamp, end: pd.Timestamp) -> bool:
 
 
 def span_name(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """January to March 2024 for whole months; 6 September to 4 November 2024 otherwise."""
-    if whole_months(start, end):
-        first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
-        if first == last:
-            return month_name(first)
-        if start.year == end.year and start.month == 1 and end.month == 12:
-            return f"the whole of {start.year}"
-        if start.year == end.year:
-            return f"{calendar.month_name[start.month]} to {month_name(last)}"
-        return f"{month_name(first)} to {month_name(last)}"
-    if start == end:
-        return day_name(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} to {day_name(end)}"
-    if start.year == end.year:
-        return f"{start.day} {calendar.month_name[start.month]} to {day_name(end)}"
-    return f"{day_name(start)} to {day_name(end)}"
+    """January to March 2024 for whole months; 6 September to 4 November 2024 otherwise; the whole of 2023."""
+    if whole_months(start, end) and start.year == end.year and start.month == 1 and end.month == 12:
+        return f"the whole of {start.year}"
+    return period_phrase(start.date(), end.date())
 
 
 
