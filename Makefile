@@ -45,7 +45,7 @@ test: setup ## run the test suite
 	@$(BIN)/python -m pytest
 
 lab: data ## start JupyterLab on notebooks/ in the project's environment
-	@$(BIN)/jupyter lab --notebook-dir=notebooks
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: data ## run the benchmarks under bench/ and print their figures
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
