@@ -19,6 +19,8 @@ import pandas as pd
 from .config import Paths
 from .errors import MonthError
 from .months import check_month, month_index, month_name, months_between, shift
+from . import reconcile
+from .reconcile import touching
 from .reconcile_text import period_phrase
 from .vocab import CENTCOM_KINDS, COUNTRIES, CORE_METRICS, COUNTRY_WORDS, METRIC_NOUNS, METRICS
 
@@ -159,8 +161,6 @@ def read_events(path: Path) -> pd.DataFrame:
 
 def _read_processed(paths: Paths, name: str) -> pd.DataFrame:
     """A processed table through the reconciliation's notebook API (``reconcile.monthly()`` etc.)."""
-    from . import reconcile
-
     return getattr(reconcile, name)(paths)
 
 
@@ -449,9 +449,9 @@ def _period_rows(t: Tables, month: str) -> pd.DataFrame:
     p = t.periods
     if p.empty:
         return p
-    start, end = month_bounds(month)
+    p = touching(p, month, month)
     single = p["period_start"].dt.strftime("%Y-%m").eq(p["period_end"].dt.strftime("%Y-%m"))
-    return p[(p["period_start"] <= end) & (p["period_end"] >= start) & ~single & p["claimed_value"].notna()]
+    return p[~single & p["claimed_value"].notna()]
 
 
 def _chosen(rows: pd.DataFrame) -> pd.DataFrame:
@@ -528,9 +528,7 @@ def _disagreements(t: Tables, month: str) -> list[dict]:
     d = t.discrepancies
     if d.empty:
         return []
-    start, end = month_bounds(month)
-    hit = d[(d["period_start"] <= end) & (d["period_end"] >= start)]
-    return [row._asdict() for row in hit.itertuples(index=False)]
+    return [row._asdict() for row in touching(d, month, month).itertuples(index=False)]
 
 
 def _numbers(facts: dict) -> set[int]:

@@ -327,7 +327,7 @@ def _window(paths: Paths, month, start, end) -> tuple[str, str]:
     return lo, hi
 
 
-def _touching(df: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
+def touching(df: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
     """Rows whose period overlaps the months lo..hi."""
     start = pd.Timestamp(f"{lo}-01")
     end = pd.Timestamp(f"{hi}-01") + pd.offsets.MonthEnd(0)
@@ -347,14 +347,14 @@ def discrepancies(paths: Paths | None = None, month=None, start=None, end=None) 
     """The discrepancies whose period touches the month, or the months start..end; all by default."""
     paths = paths or Paths.at()
     lo, hi = _window(paths, month, start, end)
-    return _touching(_read(paths.discrepancies_csv, "discrepancies", paths), lo, hi)
+    return touching(_read(paths.discrepancies_csv, "discrepancies", paths), lo, hi)
 
 
 def periods(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
     """Multi-month figures against the monthly series (``periods.csv``), filtered like ``discrepancies``."""
     paths = paths or Paths.at()
     lo, hi = _window(paths, month, start, end)
-    return _touching(_read(paths.periods_csv, "periods", paths), lo, hi)
+    return touching(_read(paths.periods_csv, "periods", paths), lo, hi)
 
 
 def readings(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
@@ -362,4 +362,4 @@ def readings(paths: Paths | None = None, month=None, start=None, end=None) -> pd
     ``discrepancies``."""
     paths = paths or Paths.at()
     lo, hi = _window(paths, month, start, end)
-    return _touching(_read(paths.readings_csv, "readings", paths), lo, hi)
+    return touching(_read(paths.readings_csv, "readings", paths), lo, hi)

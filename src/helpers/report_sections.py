@@ -14,22 +14,14 @@ from html import escape
 import pandas as pd
 
 from . import narrative, reconcile
-from .build import read_claims
-from .config import Paths
 from .months import month_name
 from .report import META_KEY
+from .reconcile_text import metric_words
 from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 
 UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
 COUNTRY_ORDER = ("iraq", "syria", "all")
-METRIC_LABELS = {
-    "operations": "Operations",
-    "partnered_operations": "Partnered operations",
-    "us_only_operations": "U.S.-only operations",
-    "killed": "ISIS operatives killed",
-    "detained": "ISIS operatives detained",
-}
 BASIS_WORDS = {
     "stated": "stated by CENTCOM",
     "reported": "reported by outlets",
@@ -55,6 +47,12 @@ class Shown:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.data, self.metadata
+
+
+def _label(metric: str) -> str:
+    """'Partnered operations', 'ISIS operatives killed': the metric's words as a label."""
+    noun = metric_words(metric)
+    return noun[0].upper() + noun[1:]
 
 
 def _html(html: str, text: str) -> Shown:
@@ -88,16 +86,25 @@ def _amount(row) -> str:
     return UNPUBLISHED
 
 
-def headline(month: str, paths: Paths | None = None) -> dict[str, str]:
+def _month_rows(month: str, data) -> pd.DataFrame:
+    """The monthly series' rows for one month, from loaded tables (or a project copy); the month checked."""
+    t = narrative.Tables.of(data)
+    t.check(month)
+    return t.monthly[t.monthly["month"] == month]
+
+
+def headline(month: str, data=None) -> dict[str, str]:
     """Operations, killed and detained in Iraq and Syria together, in words ("31", "at least 23")."""
-    rows = reconcile.monthly(paths, month=month)
+    rows = _month_rows(month, data)
     rows = rows[rows["country"] == "all"].set_index("metric")
     return {m: (_amount(rows.loc[m]) if m in rows.index else UNPUBLISHED) for m in HEADLINE_LABELS}
 
 
-def title(month: str, paths: Paths | None = None) -> Shown:
-    """The report's heading and headline figures; its metadata names the month rendered."""
-    figures = headline(month, paths)
+def title(month: str, data=None) -> Shown:
+    """The report's heading and headline figures; its metadata names the month rendered.
+
+    ``data``, here and below: the notebook's ``narrative.Tables``, or a project copy's ``Paths``."""
+    figures = headline(month, data)
     name = month_name(month)
     line = " · ".join(f"{label} {figures[m]}" if figures[m] == UNPUBLISHED else f"{figures[m]} {label}"
                       for m, label in HEADLINE_LABELS.items())
@@ -142,9 +149,9 @@ def _figure_title(fig) -> str:
     return texts[0] if texts else "Figure"
 
 
-def by_country(month: str, paths: Paths | None = None) -> Shown:
+def by_country(month: str, data=None) -> Shown:
     """The five core figures for Iraq, Syria and both, each with how it is known."""
-    rows = reconcile.monthly(paths, month=month).set_index(["metric", "country"])
+    rows = _month_rows(month, data).set_index(["metric", "country"])
     head = "".join(f"<th>{escape(narrative.COUNTRY_WORDS[c])}</th>" for c in COUNTRY_ORDER)
     body = []
     for metric in CORE_METRICS:
@@ -156,26 +163,21 @@ def by_country(month: str, paths: Paths | None = None) -> Shown:
                 cells.append(f"<td>{escape(_amount(row))}<br><small>{escape(basis)}</small></td>")
             else:
                 cells.append(f"<td>{UNPUBLISHED}</td>")
-        body.append(f"<tr><th>{escape(METRIC_LABELS.get(metric, metric))}</th>{''.join(cells)}</tr>")
+        body.append(f"<tr><th>{escape(_label(metric))}</th>{''.join(cells)}</tr>")
     html = (f'<table class="by-country"><thead><tr><th></th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
     return _html(html, f"by-country table for {month}")
 
 
-def _sources(paths: Paths | None) -> pd.DataFrame:
-    paths = paths or Paths.at()
-    claims = read_claims(paths.claims_csv)
-    return claims.drop_duplicates("source_id").set_index("source_id")
-
-
-def disagreements(month: str, paths: Paths | None = None) -> Shown:
+def disagreements(month: str, data=None) -> Shown:
     """Every disagreement whose period touches the month: what and when, its explanation, and what the series keeps."""
-    rows = reconcile.discrepancies(paths, month=month)
+    t = narrative.Tables.of(data)
+    rows = reconcile.touching(t.discrepancies, t.check(month), month)
     if rows.empty:
         return _markdown(f"No disagreement between or within sources touches {month_name(month)}.")
     items = []
     for _, d in rows.iterrows():
-        what = f"{METRIC_LABELS.get(d['metric'], d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
+        what = f"{_label(d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
         when = narrative.span_name(d["period_start"], d["period_end"])
         kind = DISCREPANCY_KINDS.get(d["kind"], d["kind"])
         items.append(f"<li><strong>{escape(what)}, {escape(when)}</strong> ({escape(kind)}). "
@@ -190,10 +192,11 @@ def _link(url: str, text: str) -> str:
     return f"{escape(text)} ({escape(str(url))})"
 
 
-def sources(month: str, paths: Paths | None = None) -> Shown:
+def sources(month: str, data=None) -> Shown:
     """The documents behind the month's figures, CENTCOM's first, each linked to where it was read."""
-    ids = {s for v in reconcile.monthly(paths, month=month)["source_ids"] for s in str(v).split(";") if s}
-    table = _sources(paths)
+    t = narrative.Tables.of(data)
+    ids = {s for v in _month_rows(month, t)["source_ids"] for s in str(v).split(";") if s}
+    table = t.claims.drop_duplicates("source_id").set_index("source_id")
     found = table.loc[sorted(ids & set(table.index))].reset_index()
     if found.empty:
         return _markdown(f"No source gives a figure for {month_name(month)}.")
