@@ -32,7 +32,7 @@ from .reconcile_groups import INF, Group, aliases, make_groups, supersede_aliase
 from .reconcile_network import COUNTRIES, Series, nested, pieces
 from .reconcile_text import (aligned, count_words, month_code, month_end, month_index, month_list, month_start,
                              months_phrase, period_phrase, qualified, sentence)
-from .vocab import CORE_METRICS
+from .vocab import CORE_METRICS, period_kind
 
 MONTHLY_COLUMNS = ["month", "country", "metric", "value", "low", "high", "basis", "source_ids", "note"]
 DISCREPANCY_COLUMNS = ["discrepancy_id", "kind", "period_start", "period_end", "country", "metric", "value_a",
@@ -171,16 +171,11 @@ def span_kind(start, end) -> str:
     """two_month, quarter, half, year, ytd, months (other whole months) or rolling (not whole months)."""
     if not aligned(start, end):
         return "rolling"
-    first, last = month_index(start), month_index(end)
-    n = last - first + 1
-    if n == 2:
+    kind = period_kind(start, end)
+    if kind in ("quarter", "half", "year"):
+        return kind
+    if month_index(end) - month_index(start) == 1:
         return "two_month"
-    if n == 3 and start.month in (1, 4, 7, 10):
-        return "quarter"
-    if n == 6 and start.month in (1, 7):
-        return "half"
-    if n == 12 and start.month == 1:
-        return "year"
     return "ytd" if start.month == 1 else "months"
 
 
