@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -115,10 +114,3 @@ def run_ingest(paths: Paths, file: str, url: str, yes: bool, stdout, stderr) -> 
           "run `tally build` (or `make data`) to rebuild data/processed/", file=stdout)
     return 0
 
-
-def copy_project(src: Paths, dest: Path) -> Paths:
-    """Copy a project's data/raw into ``dest`` (a scratch copy for tests and dry runs)."""
-    target = Paths.at(dest)
-    shutil.copytree(src.raw, target.raw, dirs_exist_ok=True)
-    target.processed.mkdir(parents=True, exist_ok=True)
-    return target
