@@ -37,3 +37,11 @@ def built(tmp_path_factory) -> Paths:
     shutil.copytree(REPO / "data" / "raw", paths.raw)
     build(paths)
     return paths
+
+
+@pytest.fixture(scope="session")
+def real(built):
+    """The built copy's tables, as the figures and the narrative read them."""
+    from helpers.narrative import Tables
+
+    return Tables.load(built)

@@ -241,12 +241,6 @@ def test_backend_is_agg_only_when_none_is_chosen(env, expected):
 
 # --- the real data ----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def real(request) -> Tables:
-    pytest.importorskip("helpers.reconcile")
-    return Tables.load(request.getfixturevalue("built"))
-
-
 def draw_months(root: str, months: list[str]) -> list[str]:
     """Every figure for each of the months, warnings as errors, each laid out and drawn (text included)
     without rasterising, then closed; returns the problems found."""

@@ -11,6 +11,7 @@ import base64
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import REPO
 from helpers.build import build
 from helpers.config import Paths
 from helpers.errors import MonthError, TallyError
@@ -65,9 +65,10 @@ def small_notebook(*, tagged: bool = True, override: str | None = None) -> nbfor
     cells += [
         nbformat.v4.new_code_cell("from helpers import plots, report_sections as report\nreport.title(month)"),
         nbformat.v4.new_code_cell(f'if month == "{BROKEN}":\n    raise ValueError("broken on purpose")'),
-        nbformat.v4.new_code_cell("import helpers, matplotlib\nhelpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
+        nbformat.v4.new_code_cell("import helpers, matplotlib, os\nhelpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
                                   "matplotlib.rcParams['lines.linewidth'] += 1\n"
-                                  "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'])"),
+                                  "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'], "
+                                  "os.environ.get('TALLY_FIGURE_JOBS'))"),
         nbformat.v4.new_code_cell("report.figure(plots.coverage(month=month))"),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -124,18 +125,23 @@ def test_a_month_renders_end_to_end(rendered):
     assert numbers and all(n in text for n in numbers), numbers - set(re.findall(r"\d[\d,]*", text))
     assert "Defeat-ISIS figures for Iraq and Syria: July 2023" in html
     assert "<title>D-ISIS figures, July 2023</title>" in html
-    images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', html)
+    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert len(images) == 6
     for data in images:
-        assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(re.findall(r'<img [^>]*alt="[^"]{10,}"', html)) == 6
+        svg = base64.b64decode(data).decode("utf-8")
+        assert svg.startswith("<?xml") and "<svg" in svg and "</svg>" in svg
+        assert not re.search(r'(?:href|src)="(?!#)', svg)  # nothing outside the image itself
+    titles = [m for m in re.findall(r'<img [^>]*alt="([^"]{10,})"', html)]
+    assert len(titles) == 6 and "D-ISIS operations by country" in titles[0]
+    # the figures' words are text in the SVG, for the reader's browser to set and search
+    assert "Iraq and Syria" in base64.b64decode(images[0]).decode("utf-8")
 
 
 def test_the_page_has_no_code_and_fetches_nothing(rendered):
     html = html_of(rendered, MONTH)
     body = html.split("</head>", 1)[1]
     for code in ("jp-Editor", "jp-InputPrompt", "jp-OutputPrompt", "highlight", "from helpers import",
-                 "report.figure(", "month = "):
+                 "report.figure", "figures.operations", "month = "):
         assert code not in body
     assert "<script" not in html.lower()
     assert re.findall(r'\bsrc="(?!data:)', html) == []
@@ -264,16 +270,19 @@ def test_nothing_leaks_from_one_month_into_the_next(small_all):
     seen = {m: printed(paths, m) for m in ("2023-05", "2023-06", "2023-08")}
     first_width = None
     for month, text in seen.items():
-        names, width = re.fullmatch(r"(\[.*\]) (\S+)\n", text).groups()
+        names, width, figure_jobs = re.fullmatch(r"(\[.*\]) (\S+) (\S+)\n", text).groups()
         assert names == f"['{month}']"
         first_width = first_width or width
         assert width == first_width
+        # two months at a time: each kernel may draw its figures on its share of the cores
+        assert figure_jobs == str(max(1, (os.cpu_count() or 1) // 2))
 
 
-def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
+def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all, monkeypatch):
     import papermill
 
     paths = small_all[0]
+    monkeypatch.setenv("TALLY_FIGURE_JOBS", str(max(1, (os.cpu_count() or 1) // 2)))  # as --all set it
     spawned = papermill.execute_notebook(str(paths.notebooks / "monthly_report.ipynb"), None,
                                          parameters={"month": "2023-06"}, kernel_name="python3",
                                          progress_bar=False, cwd=str(paths.root))
@@ -297,6 +306,7 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     alone = html_of(paths, MONTH)
-    code, _, err = render(paths, all_months=True, jobs=1)  # 2023-06 first, then 2023-07
+    # both months at once: each draws its figures in one process, where --month used every core
+    code, _, err = render(paths, all_months=True, jobs=2)
     assert code == 0, err
     assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)

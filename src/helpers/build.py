@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Paths
-from .curate import load_raw
 from .vocab import bounds, period_days, period_kind
 
 CLAIM_COLUMNS = [
@@ -50,6 +49,8 @@ def claims_from_raw(sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFram
 
 def load_claims(paths: Paths | None = None) -> pd.DataFrame:
     """Claims built straight from the raw files (validated); the same table ``claims.csv`` holds."""
+    from .curate import load_raw  # here: the validation library is slow to import, and reading needs none
+
     sources, figures = load_raw(paths or Paths.at())
     return claims_from_raw(sources, figures)
 

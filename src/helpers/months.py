@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import csv
 import re
 
-from .errors import MonthError
+from .config import Paths
+from .errors import MonthError, TallyError
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
@@ -45,3 +47,18 @@ def months_between(first: str, last: str) -> list[str]:
 def month_name(month: str) -> str:
     """'July 2023'."""
     return f"{calendar.month_name[int(month[5:7])]} {month[:4]}"
+
+
+def month_range(paths: Paths | None = None) -> tuple[str, str]:
+    """The first and last month of the monthly series (``monthly.csv``), as YYYY-MM.
+
+    Read without pandas, so that ``tally report`` checks the month asked for before anything
+    heavy is loaded."""
+    paths = paths or Paths.at()
+    if not paths.monthly_csv.exists():
+        raise TallyError(f"{paths.rel(paths.monthly_csv)} not found: run `tally build` first")
+    with open(paths.monthly_csv, newline="", encoding="utf-8") as f:
+        months = [row["month"] for row in csv.DictReader(f)]
+    if not months:
+        raise TallyError(f"{paths.rel(paths.monthly_csv)} has no months: run `tally build` first")
+    return min(months), max(months)

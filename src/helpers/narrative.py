@@ -20,6 +20,7 @@ from .config import Paths
 from .errors import MonthError
 from .months import check_month, month_index, month_name, months_between, shift
 from . import reconcile
+from .build import read_claims
 from .reconcile import touching
 from .reconcile_text import period_phrase
 from .vocab import CENTCOM_KINDS, COUNTRIES, CORE_METRICS, COUNTRY_WORDS, METRIC_NOUNS, METRICS
@@ -221,8 +222,6 @@ class Tables:
     @classmethod
     def load(cls, paths: Paths | None = None) -> "Tables":
         """Read ``data/processed/`` (after ``tally build``) and ``data/raw/events.csv``."""
-        from .build import read_claims  # here, not at the top: it brings in the validation library
-
         paths = paths or Paths.at()
         return cls(
             monthly=typed_monthly(_read_processed(paths, "monthly")),

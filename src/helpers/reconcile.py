@@ -25,7 +25,7 @@ import pandas as pd
 from . import reconcile_checks as checks
 from .config import Paths
 from .errors import MonthError, TallyError
-from .months import check_month
+from .months import check_month, month_range
 from .reconcile_explain import (Context, behind, bound_note, claim_ids, figure_text, qualified_group, says,
                                 source_ids, span)
 from .reconcile_groups import INF, Group, aliases, make_groups, supersede_aliases, to_claims
@@ -297,17 +297,6 @@ def _read(path: Path, name: str, paths: Paths) -> pd.DataFrame:
         if col in df:
             df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
     return df
-
-
-def month_range(paths: Paths | None = None) -> tuple[str, str]:
-    """The first and last month of the monthly series, as YYYY-MM."""
-    paths = paths or Paths.at()
-    months = _read(paths.monthly_csv, "monthly", paths)["month"]
-    if months.empty:
-        raise TallyError(f"{paths.rel(paths.monthly_csv)} has no months: run `tally build` first")
-    return months.min(), months.max()
-
-
 
 
 def _window(paths: Paths, month, start, end) -> tuple[str, str]:

@@ -3,19 +3,22 @@
 A month runs through papermill, which sets ``month`` just after the cell tagged ``parameters``,
 in a kernel forked from a warm process that has imported the libraries once (``report_warm``,
 ``report_kernel``); nbconvert then exports it in-process to ``index.html``: no code, no script
-from the network, the figures embedded. Each month is written into a temporary folder and
+from the network, the figures embedded as SVG. Each month is written into a temporary folder and
 moved into place only when complete. ``--all`` renders every month over ``--jobs`` workers and
-writes ``reports/index.html`` (``helpers.report_index``).
+writes ``reports/index.html`` (``helpers.report_index``). The kernel draws the month's figures over
+the cores left to it (``FIGURE_JOBS``; ``report_sections.figures``).
 
 The notebook is the project copy's ``notebooks/monthly_report.ipynb``; a copy without one (a
 data-only copy made with ``--root``) uses this checkout's.
 
-This module is imported by the CLI, so it imports nothing heavy at the top: papermill, nbconvert
-and nbformat are imported where they are used, after the warm process has been started.
+This module is imported by the CLI, so it imports nothing heavy at the top: the month asked for is
+checked first (``months.month_range`` reads the series without pandas), then papermill, nbconvert
+and nbformat are imported, while the warm process imports the notebook's libraries.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -31,13 +34,16 @@ from pathlib import Path
 from . import report_warm
 from .config import Paths
 from .errors import TallyError
-from .months import check_month, months_between
+from .months import check_month, month_range, months_between
 
 NOTEBOOK = "monthly_report.ipynb"
 CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
 # The key under which the notebook's title output records its month and headline figures
 # (``report_sections.title``): the month is checked against the one asked, the index lists the rest.
 META_KEY = "disis_tally"
+# The variable by which a report kernel learns how many processes may draw its figures
+# (``report_sections.figures``): all the cores for one month, a share of them for --all.
+FIGURE_JOBS = "TALLY_FIGURE_JOBS"
 CELL_TIMEOUT = 600  # seconds; a cell that takes longer has hung
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,12 +74,12 @@ TEMPLATE = r"""
 </style>
 {%- endblock extra_css -%}
 {%- block codecell -%}{%- if cell.outputs -%}{{ super() }}{%- endif -%}{%- endblock codecell -%}
-{% block data_png scoped %}
+{% block data_svg scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-{%- set alt = (output | get_metadata('alt', 'image/png')) or 'Figure' %}
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ alt | escape_html }}">
+{%- set alt = (output | get_metadata('alt', 'image/svg+xml')) or 'Figure' %}
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 }}" alt="{{ alt | escape_html }}">
 </div>
-{%- endblock data_png %}
+{%- endblock data_svg %}
 {% block body_footer %}
 <footer class="report">Rendered {{ resources.rendered_on }} by disis-tally from its data/processed/ tables.</footer>
 </main>
@@ -101,11 +107,12 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     notebook = notebook_path(paths)
     check_parameters_cell(notebook)
     browser = find_chromium() if pdf else None
+    months = months_to_render(paths, month, all_months)
     report_warm.warm_up()
     html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
-    months = report_warm.call(months_to_render, paths, month, all_months)
+    gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
     if not all_months:
-        done = render_month(paths, notebook, months[0], browser)
+        done = render_month(paths, notebook, months[0], browser, figure_jobs=jobs or os.cpu_count() or 1)
         print(f"tally report: wrote {paths.rel(done.folder / 'index.html')}", file=stdout)
         return 0
     return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
@@ -140,11 +147,7 @@ def check_parameters_cell(notebook: Path) -> None:
 
 
 def months_to_render(paths: Paths, month: str | None, all_months: bool) -> list[str]:
-    """The months asked for (the latest by default), checked against the data's range.
-
-    Run in the warm process, which has pandas loaded for ``reconcile.month_range``."""
-    from .reconcile import month_range
-
+    """The months asked for (the latest by default), checked against the data's range."""
     first, last = month_range(paths)
     if all_months:
         return months_between(first, last)
@@ -155,11 +158,12 @@ def months_to_render(paths: Paths, month: str | None, all_months: bool) -> list[
 
 
 
-def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None) -> Rendered:
+def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None,
+                 figure_jobs: int = 1) -> Rendered:
     """Run the notebook for ``month`` and write ``reports/<month>/`` (report.ipynb, index.html, report.pdf)."""
     import nbformat
 
-    nb = execute(notebook, month, paths.root)
+    nb = execute(notebook, month, paths.root, figure_jobs)
     meta = report_meta(nb)
     if meta.get("month") != month:
         raise TallyError(f"the notebook rendered {meta.get('month')!r}, not {month}: does its cell tagged "
@@ -180,8 +184,9 @@ def render_month(paths: Paths, notebook: Path, month: str, browser: str | None =
     return Rendered(month, paths.reports / month, meta.get("title", month), meta.get("headline", {}))
 
 
-def execute(notebook: Path, month: str, cwd: Path):
-    """The notebook run by papermill for ``month`` (passed as text) in a forked warm kernel."""
+def execute(notebook: Path, month: str, cwd: Path, figure_jobs: int = 1):
+    """The notebook run by papermill for ``month`` (passed as text) in a forked warm kernel, which
+    draws the figures over ``figure_jobs`` processes."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -190,7 +195,7 @@ def execute(notebook: Path, month: str, cwd: Path):
     try:
         return papermill.execute_notebook(
             str(notebook), None, parameters={"month": str(month)}, kernel_name="python3",
-            kernel_manager_class=ForkedKernelManager, progress_bar=False,
+            kernel_manager_class=ForkedKernelManager.with_env(**{FIGURE_JOBS: str(figure_jobs)}), progress_bar=False,
             request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
             # the kernel's working folder; papermill's own cwd= would chdir this whole process
             resources={"metadata": {"path": str(cwd)}},
@@ -290,12 +295,14 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
 
     from .report_index import write_index
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(months)))
+    cores = os.cpu_count() or 1
+    jobs = max(1, min(jobs or cores, len(months)))
+    figure_jobs = max(1, cores // jobs)  # the cores left to each month's figures
     done: dict[str, Rendered] = {}
     failed: dict[str, str] = {}
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="report")
     try:
-        futures = {pool.submit(render_month, paths, notebook, m, browser): m for m in months}
+        futures = {pool.submit(render_month, paths, notebook, m, browser, figure_jobs): m for m in months}
         with tqdm(total=len(months), unit="month", desc="tally report", file=stderr) as bar:
             for future in as_completed(futures):
                 month = futures[future]

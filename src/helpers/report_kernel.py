@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import uuid
+from queue import Empty
 
 import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import default
+from traitlets import DottedObjectName, Type, default
 
 from . import report_warm
 
@@ -69,6 +73,7 @@ class ForkedProvisioner(LocalProvisioner):
         argv = cmd[cmd.index("-f"):]  # "-f {connection_file}" and any extra arguments
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env = dict(kwargs.get("env") or os.environ)
+        env.update(getattr(self.parent, "kernel_env", {}))
         process = report_warm.fork(serve_kernel, argv, cwd, env)
         self.process = ForkedProcess(process)
         self.pid = self.pgid = process.pid
@@ -76,8 +81,66 @@ class ForkedProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class ReadyKernelClient(AsyncKernelClient):
+    """A kernel client that knows the kernel is ready as soon as it is, not 0.2 s later.
+
+    jupyter_client's ``wait_for_ready`` ends by reading IOPub until it has been silent for 0.2 s.
+    This one waits instead for the kernel's "idle" status in reply to its own ``kernel_info``
+    request: that message proves IOPub is connected, and nothing of the handshake can follow it."""
+
+    @default("context")
+    def _context_default(self):
+        # The client connects before the new kernel has bound its ports; zmq then tries again
+        # after RECONNECT_IVL, 100 ms by default. 5 ms: the kernel is heard as soon as it listens.
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, 5)
+        return context
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply and reply["msg_type"] == "kernel_info_reply" and await self._idle_after(msg_id, 0.5):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, msg_id: str, timeout: float) -> bool:
+        """Whether IOPub carries the kernel's "idle" for ``msg_id`` within ``timeout`` seconds
+        (it does not while IOPub is still connecting: the caller then asks again)."""
+        end = time.monotonic() + timeout
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["content"].get("execution_state") == "idle"):
+                return True
+        return False
+
+    wait_for_ready = _async_wait_for_ready  # the base class binds the name to its own method
+
+
 class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels are forks of the warm process."""
+
+    client_class = DottedObjectName("helpers.report_kernel.ReadyKernelClient")
+    client_factory = Type(ReadyKernelClient, klass=AsyncKernelClient)
+    kernel_env: dict[str, str] = {}  # set for the kernels' environment on top of this process's
+
+    @classmethod
+    def with_env(cls, **env: str) -> type["ForkedKernelManager"]:
+        """This manager, for kernels whose environment also has ``env`` (papermill takes a class, not an instance)."""
+        return type(cls.__name__, (cls,), {"kernel_env": {**cls.kernel_env, **env}})
 
     @default("transport_encryption")
     def _encrypt(self):  # CurveZMQ where available: the kernel then has nothing to warn about
@@ -92,6 +155,11 @@ class ForkedKernelManager(AsyncKernelManager):
 
             self._kernel_spec = KernelSpec(resource_dir="", **get_kernel_dict())
         return self._kernel_spec
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # jupyter_client looks every 0.1 s whether a kernel it asked to shut down has gone; a forked
+        # kernel goes within milliseconds, and every report would wait most of that tenth for nothing.
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
     async def _async_pre_start_kernel(self, **kw):
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))

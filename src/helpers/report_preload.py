@@ -1,21 +1,23 @@
 """What the warm process behind every report kernel loads once (see ``helpers.report_warm``)."""
 
-import contextlib
+import gc
 import io
 import os
+import sys
 
 # What ipykernel sets before any user code runs; matplotlib reads it when first imported.
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
-# Each kernel imports its debugger (debugpy, slow) as it starts; here once instead. debugpy warns
-# on stderr as it loads, where a kernel's own start would have swallowed it.
-with contextlib.redirect_stderr(io.StringIO()):
-    import ipykernel.debugger  # noqa: E402,F401
+# A report kernel runs a notebook from top to bottom and is never debugged: without debugpy (slow
+# to import) ipykernel starts it with its debugger off, as it does where debugpy is not installed.
+sys.modules["debugpy"] = None
+import ipykernel.debugger  # noqa: E402,F401
 import ipykernel.ipkernel  # noqa: E402,F401
 import ipykernel.kernelapp  # noqa: E402,F401
 import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 import seaborn  # noqa: E402,F401
+import matplotlib  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 # The project's own modules: one that fails to import here fails again where it is used, with its error.
@@ -26,16 +28,22 @@ except Exception:  # noqa: S110
 
 
 def draw_once() -> None:
-    """Draw and save one small figure with no pyplot state, so that the fonts and the PNG writer are
-    loaded here once rather than in every kernel: a report's first figure then takes half the time."""
-    fig = Figure(layout="constrained")
+    """Draw and save one small figure with no pyplot state, as the report does (SVG, a marker drawn
+    as text), so that what matplotlib sets up on first use (the mathtext parser, the SVG writer) is
+    set up here once rather than in every kernel."""
+    fig = Figure()
     ax = fig.subplots()
     ax.bar([0, 1], [1, 2], hatch="//", label="bars")
+    ax.plot([0], [1], marker="$≤$", linestyle="", label="limit")
     ax.set_title("warm", loc="left", fontweight="bold")
     ax.legend(title="key")
-    fig.suptitle("warm", fontweight="bold")
     fig.text(0, 0, "source 0123456789", fontsize=6)
-    fig.savefig(io.BytesIO(), format="png")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(io.BytesIO(), format="svg")
 
 
 draw_once()
+# Everything loaded so far lives as long as the process: keep the garbage collector from walking it
+# in every kernel (a full collection there takes a tenth of a second, and writes to every page
+# the kernel would otherwise share with this process).
+gc.freeze()

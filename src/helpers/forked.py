@@ -1,0 +1,134 @@
+"""``map_forked``: a function over a few items on several cores, by forking the current process.
+
+For work whose inputs are large objects already in memory (the report's tables) and whose
+results are small and picklable (a figure's SVG): a forked child starts at once with everything
+loaded, where a new interpreter would spend a second importing. Made for a Jupyter kernel, so a
+child never touches the kernel's sockets or streams: what it prints is captured and printed again
+by the parent, and it leaves with ``os._exit``, running no clean-up of the parent's. Unix only;
+elsewhere, and with ``jobs=1``, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import signal
+import sys
+import traceback
+import warnings
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _forget_open_fonts() -> None:
+    """In a forked child, let go of the fonts matplotlib opened before the fork.
+
+    A font file is read as glyphs are needed, through a file whose read position the child
+    shares with its parent: two processes drawing with the same font would each move it under
+    the other ("failed to load glyph", or wrong glyphs). matplotlib forgets its font cache in a
+    child; the mathtext cache (the markers drawn as text, such as "≤") holds fonts too."""
+    mathtext = sys.modules.get("matplotlib.mathtext")
+    if mathtext is not None:
+        mathtext.MathTextParser._parse_cached.cache_clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_open_fonts)
+
+
+class ForkedError(RuntimeError):
+    """An item failed in a forked child; the message holds the child's traceback."""
+
+
+def map_forked(func: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> list[R]:
+    """``[func(item) for item in items]``, with up to ``jobs`` processes taking items in turn.
+
+    This process takes part: ``jobs - 1`` children are forked. Items are handed out one at a time
+    in the order given, so put the slowest first. An exception in the parent is raised as it is;
+    one in a child is raised here as ``ForkedError`` with the child's traceback."""
+    items = list(items)
+    jobs = max(1, min(jobs, len(items)))
+    if jobs == 1 or not hasattr(os, "fork"):
+        return [func(item) for item in items]
+
+    # The queue of work: one byte per item index in a pipe. A read of one byte is atomic, so each
+    # process takes the next item when it is free, and an empty pipe (writer closed) means done.
+    if len(items) > 255:
+        raise ValueError("map_forked hands out at most 255 items")
+    queue_r, queue_w = os.pipe()
+    os.write(queue_w, bytes(range(len(items))))
+    os.close(queue_w)
+    children: list[tuple[int, int]] = []
+    results: dict[int, R] = {}
+    try:
+        for _ in range(jobs - 1):
+            result_r, result_w = os.pipe()
+            with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # the child: never returns
+                os.close(result_r)
+                _child(func, items, queue_r, result_w)
+            os.close(result_w)
+            children.append((pid, result_r))
+        results.update(_take(func, items, queue_r))
+        for pid, result_r in children:
+            results.update(_receive(pid, result_r))
+    finally:
+        os.close(queue_r)
+        for pid, result_r in children:
+            with contextlib.suppress(OSError):
+                os.close(result_r)
+            with contextlib.suppress(OSError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still running: the parent is leaving early
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+    return [results[i] for i in range(len(items))]
+
+
+def _take(func, items, queue_r) -> dict:
+    done = {}
+    while index := os.read(queue_r, 1):
+        done[index[0]] = func(items[index[0]])
+    return done
+
+
+def _child(func, items, queue_r, result_w) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            ok, value = True, _take(func, items, queue_r)
+    except BaseException:  # noqa: BLE001  (whatever it was, the parent reports it)
+        ok, value = False, traceback.format_exc()
+    try:
+        data = pickle.dumps((ok, value, out.getvalue(), err.getvalue()))
+    except Exception:  # noqa: BLE001  (a result that does not pickle)
+        ok = False
+        data = pickle.dumps((ok, traceback.format_exc(), out.getvalue(), err.getvalue()))
+    with open(result_w, "wb") as pipe:
+        pipe.write(data)
+    os._exit(0 if ok else 1)
+
+
+def _receive(pid: int, result_r: int) -> dict:
+    with open(result_r, "rb", closefd=False) as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise ForkedError(f"a forked child died without a result ({_status_words(status)})")
+    ok, value, out, err = pickle.loads(data)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    if not ok:
+        raise ForkedError(f"in a forked child:\n{value}")
+    return value
+
+
+def _status_words(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
