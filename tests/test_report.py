@@ -211,6 +211,15 @@ def test_a_report_for_another_month_is_refused(built, tmp_path):
     assert not (paths.reports / "2023-06").exists() and not (paths.reports / "2023-05").exists()
 
 
+def test_a_notebook_that_names_no_kernel_or_language_renders(built, tmp_path):
+    nb = small_notebook()
+    nb.metadata = {}  # as a notebook written by a tool other than Jupyter may be
+    paths = with_notebook(copy_data(built, tmp_path / "copy"), nb)
+    code, out, err = render(paths, month="2023-06")
+    assert code == 0, err
+    assert "June 2023" in html_of(paths, "2023-06")
+
+
 def test_pdf_without_chromium_says_so(built, tmp_path, monkeypatch):
     paths = copy_data(built, tmp_path / "copy")
     monkeypatch.setenv("PATH", str(tmp_path))
