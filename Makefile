@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the package with its test extras (idempotent)
+	@# the package's bytecode, as pip writes it for a regular install (an editable one does not):
+	@# otherwise, where PYTHONDONTWRITEBYTECODE is set, every run compiles helpers/ afresh
+	@$(BIN)/python -m compileall -q src/helpers
 
 check: setup ## validate data/raw/: one line per problem, exit 1 if any
 	@$(BIN)/tally check

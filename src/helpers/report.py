@@ -195,8 +195,8 @@ def execute(notebook: Path, month: str, cwd: Path, figure_jobs: int = 1):
     try:
         return papermill.execute_notebook(
             str(notebook), None, parameters={"month": str(month)}, kernel_name="python3", language="python",
-            kernel_manager_class=ForkedKernelManager.with_env(**{FIGURE_JOBS: str(figure_jobs)}), progress_bar=False,
-            request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+            kernel_manager_class=ForkedKernelManager.with_env(**{FIGURE_JOBS: str(figure_jobs)}),
+            progress_bar=False, request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
             # the kernel's working folder; papermill's own cwd= would chdir this whole process
             resources={"metadata": {"path": str(cwd)}},
         )
