@@ -66,8 +66,9 @@ def page(built, chromium, tmp_path_factory) -> Path:
     """The month rendered with --pdf in a scratch copy; the path of its index.html."""
     paths = Paths.at(tmp_path_factory.mktemp("browser"))
     shutil.copytree(built.data, paths.data)
-    err = io.StringIO()
-    assert run_report(paths, month=MONTH, pdf=True, stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert run_report(paths, month=MONTH, pdf=True, stdout=out, stderr=err) == 0, err.getvalue()
+    assert out.getvalue() == f"tally report: wrote reports/{MONTH}/index.html and report.pdf\n"
     return paths.reports / MONTH / "index.html"
 
 
@@ -193,10 +194,10 @@ def test_the_report_opens_offline_with_its_figures_drawn(page, devtools):
 def test_the_check_would_see_a_request_and_a_broken_image(devtools, tmp_path):
     bad = tmp_path / "bad.html"
     bad.write_text('<!DOCTYPE html><title>t</title><img src="http://unreachable.invalid/x.png">'
-                   '<img src="data:image/png;base64,AAAA">')
+                   '<img src="data:image/png;base64,AAAA"><img src="data:image/svg+xml;base64,PHN2Zz4=">')
     devtools.open(bad.as_uri())
     images = devtools.evaluate(DECODE_IMAGES)
-    assert [i["w"] for i in images] == [0, 0]
+    assert [i["w"] for i in images] == [0, 0, 0]
     assert "http://unreachable.invalid/x.png" in devtools.requests()
     assert devtools.errors() != []
 

@@ -113,7 +113,8 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
     if not all_months:
         done = render_month(paths, notebook, months[0], browser, figure_jobs=jobs or os.cpu_count() or 1)
-        print(f"tally report: wrote {paths.rel(done.folder / 'index.html')}", file=stdout)
+        written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
+        print(f"tally report: wrote {written}", file=stdout)
         return 0
     return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
 
