@@ -41,7 +41,7 @@ if hasattr(os, "register_at_fork"):
 
 
 class ForkedError(RuntimeError):
-    """An item failed in a forked child; the message holds the child's traceback."""
+    """An item failed in a forked child: the message is the child's exception, then its traceback."""
 
 
 def map_forked(func: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> list[R]:
@@ -49,7 +49,7 @@ def map_forked(func: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> lis
 
     This process takes part: ``jobs - 1`` children are forked. Items are handed out one at a time
     in the order given, so put the slowest first. An exception in the parent is raised as it is;
-    one in a child is raised here as ``ForkedError`` with the child's traceback."""
+    one in a child is raised here as ``ForkedError``: its exception, then its traceback."""
     items = list(items)
     jobs = max(1, min(jobs, len(items)))
     if jobs == 1 or not hasattr(os, "fork"):
@@ -123,8 +123,8 @@ def _receive(pid: int, result_r: int) -> dict:
     ok, value, out, err = pickle.loads(data)
     sys.stdout.write(out)
     sys.stderr.write(err)
-    if not ok:
-        raise ForkedError(f"in a forked child:\n{value}")
+    if not ok:  # the exception's own line first: it is what a one-line report shows
+        raise ForkedError(f"{value.strip().splitlines()[-1]} (in a forked child)\n{value}")
     return value
 
 
