@@ -299,7 +299,10 @@ def _read(path: Path, name: str, paths: Paths) -> pd.DataFrame:
     return df
 
 
-def _window(paths: Paths, month, start, end) -> tuple[str, str]:
+def _window(paths: Paths, month, start, end) -> tuple[str, str] | None:
+    """The months lo..hi asked for, checked against the series; None when none are asked (all rows)."""
+    if month is None and start is None and end is None:
+        return None
     first, last = month_range(paths)
     if month is not None:
         m = check_month(month, first, last)
@@ -319,31 +322,32 @@ def touching(df: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
     return df[keep.fillna(False)].reset_index(drop=True)
 
 
+def _touching_window(df: pd.DataFrame, window: tuple[str, str] | None) -> pd.DataFrame:
+    return df if window is None else touching(df, *window)
+
+
 def monthly(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
     """The monthly series (``monthly.csv``): all of it, one month, or the months start..end (YYYY-MM)."""
     paths = paths or Paths.at()
-    lo, hi = _window(paths, month, start, end)
+    window = _window(paths, month, start, end)
     df = _read(paths.monthly_csv, "monthly", paths)
-    return df[df["month"].between(lo, hi)].reset_index(drop=True)
+    return df if window is None else df[df["month"].between(*window)].reset_index(drop=True)
 
 
 def discrepancies(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
     """The discrepancies whose period touches the month, or the months start..end; all by default."""
     paths = paths or Paths.at()
-    lo, hi = _window(paths, month, start, end)
-    return touching(_read(paths.discrepancies_csv, "discrepancies", paths), lo, hi)
+    return _touching_window(_read(paths.discrepancies_csv, "discrepancies", paths), _window(paths, month, start, end))
 
 
 def periods(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
     """Multi-month figures against the monthly series (``periods.csv``), filtered like ``discrepancies``."""
     paths = paths or Paths.at()
-    lo, hi = _window(paths, month, start, end)
-    return touching(_read(paths.periods_csv, "periods", paths), lo, hi)
+    return _touching_window(_read(paths.periods_csv, "periods", paths), _window(paths, month, start, end))
 
 
 def readings(paths: Paths | None = None, month=None, start=None, end=None) -> pd.DataFrame:
     """Which reading of operations each source's headline uses (``readings.csv``), filtered like
     ``discrepancies``."""
     paths = paths or Paths.at()
-    lo, hi = _window(paths, month, start, end)
-    return touching(_read(paths.readings_csv, "readings", paths), lo, hi)
+    return _touching_window(_read(paths.readings_csv, "readings", paths), _window(paths, month, start, end))
