@@ -70,9 +70,12 @@ def map_forked(func: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> lis
             with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(result_r)
-                _child(func, items, queue_r, result_w)
+            if pid == 0:  # the child: never returns, whatever happens
+                try:
+                    os.close(result_r)
+                    _child(func, items, queue_r, result_w)
+                finally:
+                    os._exit(1)
             os.close(result_w)
             children.append((pid, result_r))
         results.update(_take(func, items, queue_r))

@@ -14,10 +14,10 @@ sys.modules["debugpy"] = None
 import ipykernel.debugger  # noqa: E402,F401
 import ipykernel.ipkernel  # noqa: E402,F401
 import ipykernel.kernelapp  # noqa: E402,F401
+import matplotlib  # noqa: E402
 import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 import seaborn  # noqa: E402,F401
-import matplotlib  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 # The project's own modules: one that fails to import here fails again where it is used, with its error.

@@ -127,8 +127,8 @@ def summary(month: str, tables: narrative.Tables | None = None) -> Shown:
 def figure(fig) -> Shown:
     """A matplotlib figure as SVG at its own size, with its title as alternative text; the figure is closed.
 
-    Vector, not pixels: sharp at any zoom and in print, and about half the cost of a PNG to make,
-    since text is written as text for the browser to draw rather than rasterised glyph by glyph.
+    Vector, not pixels: sharp at any zoom and in print, and cheaper to make than a PNG, since text
+    is written as text for the browser to draw rather than rasterised glyph by glyph.
     The text is set in the figure's fonts where the reader has them (DejaVu Sans, else the usual
     sans-serif fallbacks). Byte-identical for the same figure: fixed ids, no date."""
     import matplotlib
@@ -157,15 +157,14 @@ FIGURES = {
 def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None = None) -> SimpleNamespace:
     """The report's figures for ``month`` as displayable images, by name (``figures.operations``).
 
-    Drawn all at once, over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1), forked
-    from this one, so that on two cores a month's figures take half the time. The same images
-    whatever the number of processes."""
+    Drawn all at once, over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1) forked
+    from this one, side by side on the cores. The same images whatever the number of processes."""
     t = narrative.Tables.of(tables)
     month = t.check(month)
     if jobs is None:
         jobs = int(os.environ.get(FIGURE_JOBS) or 1)
     # matplotlib makes thousands of short-lived objects in reference cycles; the collector would
-    # walk them over and over while they are drawn. They are collected once, at the end.
+    # walk them over and over while they are drawn. It is off until the drawing is done.
     collecting = gc.isenabled()
     gc.disable()
     try:
