@@ -319,3 +319,15 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
     code, _, err = render(paths, all_months=True, jobs=2)
     assert code == 0, err
     assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
+
+
+def test_report_kernels_use_the_client_that_waits_for_the_kernel_not_for_silence():
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    from helpers.report_kernel import ForkedKernelManager, ReadyKernelClient
+
+    manager = ForkedKernelManager.with_env(TALLY_FIGURE_JOBS="2")()
+    assert manager.client_factory is ReadyKernelClient and manager.kernel_env == {"TALLY_FIGURE_JOBS": "2"}
+    # jupyter_client binds wait_for_ready to its own method; the subclass must bind it again
+    assert ReadyKernelClient.wait_for_ready is not AsyncKernelClient.wait_for_ready
+    assert ForkedKernelManager.kernel_env == {}  # with_env leaves the base class as it was
