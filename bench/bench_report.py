@@ -93,7 +93,7 @@ def scratch_copy(into: Path) -> Path:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3, help="runs of the floor and of --month, interleaved")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of the floor and of --month, interleaved")
     ap.add_argument("--naive-months", type=int, default=3, help="months the naive pair is timed on")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for --all")
     args = ap.parse_args()
