@@ -131,7 +131,7 @@ def test_a_month_renders_end_to_end(rendered):
         svg = base64.b64decode(data).decode("utf-8")
         assert svg.startswith("<?xml") and "<svg" in svg and "</svg>" in svg
         assert not re.search(r'(?:href|src)="(?!#)', svg)  # nothing outside the image itself
-    titles = [m for m in re.findall(r'<img [^>]*alt="([^"]{10,})"', html)]
+    titles = re.findall(r'<img [^>]*alt="([^"]{10,})"', html)
     assert len(titles) == 6 and "D-ISIS operations by country" in titles[0]
     # the figures' words are text in the SVG, for the reader's browser to set and search
     assert "Iraq and Syria" in base64.b64decode(images[0]).decode("utf-8")
