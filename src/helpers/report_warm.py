@@ -2,8 +2,7 @@
 
 Starting Python and importing pandas, matplotlib and seaborn takes a second or two. The fork
 server does it once (``helpers.report_preload``); every report kernel (``helpers.report_kernel``)
-and every ``call`` is a fork of it, a new process that starts with the libraries loaded and
-nothing else. This module imports nothing heavy, so the command can start the warm process first
+is a fork of it, a new process that starts with the libraries loaded and nothing else. This module imports nothing heavy, so the command can start the warm process first
 and import its own libraries while the warm process imports the notebook's.
 
 Unix only (``fork``). A script that uses it must guard its top level with
@@ -56,33 +55,3 @@ def fork(target, *args):
     with _hash_seed():
         process.start()
     return process
-
-
-def call(func, *args):
-    """``func(*args)`` run in a fork of the warm process; its result comes back, or its exception is raised."""
-    receive, send = _context().Pipe(duplex=False)
-    child = fork(_call_and_send, send, func, args)
-    send.close()
-    try:
-        ok, value = receive.recv()
-    except EOFError:
-        child.join()
-        raise RuntimeError(f"a fork of the warm process died (exit code {child.exitcode})") from None
-    finally:
-        receive.close()
-    child.join()
-    if not ok:
-        raise value
-    return value
-
-
-def _call_and_send(send, func, args) -> None:
-    try:
-        result = (True, func(*args))
-    except Exception as exc:  # raised again in the caller
-        result = (False, exc)
-    try:
-        send.send(result)
-    except Exception:  # a result or exception that does not pickle still reaches the caller, as text
-        send.send((False, RuntimeError(repr(result[1]))))
-    send.close()
