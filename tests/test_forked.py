@@ -4,6 +4,7 @@ shared between processes drawing at once."""
 
 from __future__ import annotations
 
+import io
 import os
 import time
 
@@ -112,10 +113,15 @@ def test_a_child_holds_no_font_opened_before_the_fork(real):
     import gc
 
     from matplotlib import ft2font
+    from matplotlib.figure import Figure
 
     from helpers import report_sections
 
-    report_sections.figures("2023-07", real, jobs=1)  # fonts and mathtext (the '≤' marker) in use here
+    report_sections.figures("2023-07", real, jobs=1)  # fonts in use here
+    # and math text too, as any text from the data between two dollar signs would be
+    math = Figure()
+    math.text(0, 0, "between $1 and $5")
+    math.savefig(io.BytesIO(), format="svg")
 
     def reachable_fonts(_=None) -> tuple[int, set[int]]:
         time.sleep(0.2)  # so that the child takes one of the two items

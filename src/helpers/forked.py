@@ -30,7 +30,8 @@ def _forget_open_fonts() -> None:
     A font file is read as glyphs are needed, through a file whose read position the child
     shares with its parent: two processes drawing with the same font would each move it under
     the other ("failed to load glyph", or wrong glyphs). matplotlib forgets its font cache in a
-    child; the mathtext cache (the markers drawn as text, such as "≤") holds fonts too."""
+    child; the mathtext cache (text between dollar signs, which may come from the data) holds
+    fonts too."""
     mathtext = sys.modules.get("matplotlib.mathtext")
     if mathtext is not None:
         mathtext.MathTextParser._parse_cached.cache_clear()

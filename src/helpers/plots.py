@@ -31,8 +31,12 @@ import seaborn as sns
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
 
 from .config import Paths
 from .errors import MonthError, TallyError
@@ -84,6 +88,24 @@ THEME = {
     "hatch.linewidth": 0.8,
     "savefig.dpi": 150,
 }
+
+
+@functools.cache
+def glyph_marker(char: str) -> MplPath:
+    """A marker drawn as one character, centred and sized as matplotlib sizes a ``"$…$"`` marker,
+    without its math-text parser (building that parser takes longer than a figure; a plain
+    character needs none). In DejaVu Sans, matplotlib's own font, so the same on every machine."""
+    glyph = TextPath((0, 0), char, prop=FontProperties(family="DejaVu Sans"))
+    vertices = glyph.vertices.copy()
+    for i, code in enumerate(glyph.codes):  # a closing vertex, ignored when drawn, is (0, 0): make it
+        if code == MplPath.MOVETO:          # its outline's start, so that it neither widens the box
+            start = vertices[i]             # nor shrinks the marker
+        elif code == MplPath.CLOSEPOLY:
+            vertices[i] = start
+    glyph = MplPath(vertices, glyph.codes)
+    box = glyph.get_extents()
+    centre = Affine2D().translate(-box.xmin - box.width / 2, -box.ymin - box.height / 2)
+    return centre.scale(1 / max(box.width, box.height)).transform_path(glyph)
 
 
 def themed(draw):
@@ -286,7 +308,7 @@ def _basis_handles(drawn: set[str]) -> list:
         handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="^", linestyle="",
                               label="…no upper limit"))
     if "clipped" in drawn:
-        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="$≤$", linestyle="", markersize=7,
+        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker=glyph_marker("≤"), linestyle="", markersize=7,
                               label="…limit off the scale"))
     return handles
 
@@ -416,7 +438,7 @@ def _unknown(ax, unknown: list, top: float) -> None:
     bands = [Rectangle((i - 0.39, 0), 0.78, top) for i in xs]
     ax.add_collection(PatchCollection(bands, facecolor="#f2f2f2", edgecolor=BASIS_COLOURS["unknown"], hatch="xx",
                                       linewidth=0, zorder=1, gid="unknown"), autolim=False)
-    ax.plot(xs, [top * 0.04] * len(xs), marker="$?$", markersize=5, linestyle="", color="#666666", zorder=2,
+    ax.plot(xs, [top * 0.04] * len(xs), marker=glyph_marker("?"), markersize=5, linestyle="", color="#666666", zorder=2,
             gid="unknown-marks")
 
 

@@ -22,12 +22,9 @@ import gc
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,6 +195,7 @@ def execute(notebook: Path, month: str, cwd: Path, figure_jobs: int = 1):
             str(notebook), None, parameters={"month": str(month)}, kernel_name="python3", language="python",
             kernel_manager_class=ForkedKernelManager.with_env(**{FIGURE_JOBS: str(figure_jobs)}),
             progress_bar=False, request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+            shutdown_kernel="immediate",  # a report kernel has nothing to save: stopped, not waited for
             # the kernel's working folder; papermill's own cwd= would chdir this whole process
             resources={"metadata": {"path": str(cwd)}},
         )
@@ -281,6 +279,9 @@ def find_chromium() -> str:
 
 def print_pdf(browser: str, html: Path, pdf: Path) -> None:
     """Print the page to PDF with headless Chromium, offline and with a throwaway profile."""
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="tally-chromium-") as profile:
         cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
                f"--print-to-pdf={pdf}", html.resolve().as_uri()]
@@ -297,6 +298,8 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
                stdout, stderr) -> int:
     """Every month over ``jobs`` workers with a progress bar, then ``reports/index.html``; a failed
     month does not stop the others, and is named at the end with its error (exit status 1)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from tqdm import tqdm
 
     from .report_index import write_index

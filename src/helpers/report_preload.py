@@ -11,9 +11,14 @@ os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 # A report kernel runs a notebook from top to bottom and is never debugged: without debugpy (slow
 # to import) ipykernel starts it with its debugger off, as it does where debugpy is not installed.
 sys.modules["debugpy"] = None
+import IPython.core.completerlib  # noqa: E402,F401  (these: what a kernel imports as it starts)
+import IPython.core.debugger  # noqa: E402,F401
+import IPython.core.oinspect  # noqa: E402,F401
+import IPython.extensions.storemagic  # noqa: E402,F401
 import ipykernel.debugger  # noqa: E402,F401
 import ipykernel.ipkernel  # noqa: E402,F401
 import ipykernel.kernelapp  # noqa: E402,F401
+import tornado.platform.asyncio  # noqa: E402,F401
 import matplotlib  # noqa: E402
 import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402,F401
@@ -24,17 +29,18 @@ from matplotlib.figure import Figure  # noqa: E402
 try:
     from helpers import narrative, plots, reconcile, report_sections  # noqa: F401
 except Exception:  # noqa: S110
-    pass
+    plots = None
 
 
 def draw_once() -> None:
-    """Draw and save one small figure with no pyplot state, as the report does (SVG, a marker drawn
-    as text), so that what matplotlib sets up on first use (the mathtext parser, the SVG writer) is
-    set up here once rather than in every kernel."""
+    """Draw and save one small figure with no pyplot state, as the report does (SVG, hatches, a
+    legend, the markers drawn as characters), so that what matplotlib sets up on first use is set
+    up here once rather than in every kernel."""
     fig = Figure()
     ax = fig.subplots()
     ax.bar([0, 1], [1, 2], hatch="//", label="bars")
-    ax.plot([0], [1], marker="$≤$", linestyle="", label="limit")
+    for x, char in enumerate("≤?"):
+        ax.plot([x], [1], marker=plots.glyph_marker(char) if plots else "^", linestyle="", label=char)
     ax.set_title("warm", loc="left", fontweight="bold")
     ax.legend(title="key")
     fig.text(0, 0, "source 0123456789", fontsize=6)
