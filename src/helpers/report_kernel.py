@@ -16,7 +16,7 @@ from queue import Empty
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type, default
 
@@ -160,6 +160,11 @@ class ForkedKernelManager(AsyncKernelManager):
         # jupyter_client looks every 0.1 s whether a kernel it asked to shut down has gone; a forked
         # kernel goes within milliseconds, and every report would wait most of that tenth for nothing.
         await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """jupyter_client's shutdown without the 10 ms pause it ends with (in ``in_pending_state``,
+        "so that tests can capture the state"), which every report would wait through."""
+        await KernelManager._async_shutdown_kernel.__wrapped__(self, now=now, restart=restart)
 
     async def _async_pre_start_kernel(self, **kw):
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
