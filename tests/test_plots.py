@@ -130,6 +130,43 @@ def test_an_upper_limit_far_above_the_values_runs_off_the_scale_and_is_written()
     plt.close(fig)
 
 
+def marker_pixels(marker) -> np.ndarray:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 2))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0], [0], marker=marker, markersize=80, linestyle="", color="black")
+    ax.set_axis_off()
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., 0].astype(int)
+
+
+@pytest.mark.parametrize("char", ["≤", "?"])
+def test_glyph_markers_look_like_math_text_markers(char):
+    drawn, expected = marker_pixels(plots.glyph_marker(char)), marker_pixels(f"${char}$")
+    assert (expected < 128).sum() > 1000  # a large, dark character
+    assert (abs(drawn - expected) > 64).sum() <= 0.01 * (expected < 128).sum()
+
+
+def test_figures_need_no_math_text(real, monkeypatch):
+    """The '≤' and '?' markers are glyph paths: no figure builds matplotlib's math-text parser,
+    which takes longer than a figure to set up in every process that draws."""
+    from matplotlib import mathtext
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("math text parsed")
+
+    monkeypatch.setattr(mathtext.MathTextParser, "parse", refuse)
+    drawn = plots.draw_all(real, month="2024-09")  # a month with both markers in view
+    with io.StringIO() as out:
+        for fig in drawn.values():
+            fig.savefig(out, format="svg")
+            plt.close(fig)
+    assert any(ax.findobj(lambda a: a.get_gid() == "unknown-marks") for fig in drawn.values() for ax in fig.axes)
+
+
 def test_highlight_window_events_and_source_line(fake):
     fig = plots.operations_by_country(fake, month="2023-10")
     ax = fig.axes[0]
