@@ -151,8 +151,8 @@ def test_glyph_markers_look_like_math_text_markers(char):
 
 
 def test_figures_need_no_math_text(real, monkeypatch):
-    """The '≤' and '?' markers are glyph paths: no figure builds matplotlib's math-text parser,
-    which takes longer than a figure to set up in every process that draws."""
+    """The '≤' and '?' markers are glyph paths: no figure needs matplotlib's math-text parser, so
+    the warm process behind the reports need not build it."""
     from matplotlib import mathtext
 
     def refuse(self, *args, **kwargs):

@@ -93,8 +93,9 @@ THEME = {
 @functools.cache
 def glyph_marker(char: str) -> MplPath:
     """A marker drawn as one character, centred and sized as matplotlib sizes a ``"$…$"`` marker,
-    without its math-text parser (building that parser takes longer than a figure; a plain
-    character needs none). In DejaVu Sans, matplotlib's own font, so the same on every machine."""
+    without its math-text parser (which a plain character does not need, and which takes some
+    0.04 s to build before a report can start). In DejaVu Sans, matplotlib's own font, so the
+    same on every machine."""
     glyph = TextPath((0, 0), char, prop=FontProperties(family="DejaVu Sans"))
     vertices = glyph.vertices.copy()
     for i, code in enumerate(glyph.codes):  # a closing vertex, ignored when drawn, is (0, 0): make it
