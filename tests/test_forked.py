@@ -1,6 +1,7 @@
-"""``helpers.forked.map_forked`` and ``report_sections.figures``: the same results forked as in one
-process, failures reported with the child's traceback, no child left behind, and no font file
-shared between processes drawing at once."""
+"""``helpers.forked.map_forked``, ``Started`` and ``report_sections.figures``: the same results forked
+as in one process, failures reported with the child's traceback, no child left behind, no font file
+shared between processes drawing at once, and work begun in one process finished in a process
+forked from it later (as the report's warm process begins a month's figures for its kernel)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 import pytest
 
-from helpers.forked import ForkedError, map_forked
+from helpers.forked import ForkedError, Started, map_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a Unix system")
 
@@ -94,6 +95,57 @@ def test_a_child_that_dies_is_reported():
         map_forked(dies_in_a_child, [0, 1], jobs=2)
 
 
+def finish_in_a_later_fork(started: Started) -> tuple[int, list]:
+    """``started.finish()`` in a process forked now (not the one that started it): its pid and results."""
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            with open(write, "wb") as pipe:
+                pipe.write(pickle.dumps((os.getpid(), started.finish())))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with open(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    started.discard()  # this process's copies of the pipes
+    return pickle.loads(data)
+
+
+def test_work_begun_here_is_finished_by_a_process_forked_later():
+    started = Started(slow_square, range(12), children=1, detached=True)
+    time.sleep(0.1)  # the child has begun; the process forked next takes what it has not
+    finisher, results = finish_in_a_later_fork(started)
+    assert [r[0] for r in results] == [x * x for x in range(12)]
+    pids = {r[1] for r in results}
+    assert finisher in pids and len(pids) == 2 and os.getpid() not in pids
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="lists child processes through /proc")
+def test_a_detached_child_is_no_child_of_the_starter_and_runs_its_setup():
+    def slow_item(x):
+        time.sleep(0.2)  # so that each of the two processes takes one
+        return x, os.environ.get("SET_UP")
+
+    before = children()
+    started = Started(slow_item, [1, 2], children=1, detached=True,
+                      setup=lambda: os.environ.__setitem__("SET_UP", "yes"))
+    assert children() == before  # the go-between is reaped, its child is init's
+    results = started.finish()
+    assert [r[0] for r in results] == [1, 2]
+    assert "yes" in {r[1] for r in results} and "SET_UP" not in os.environ  # set up there, not here
+
+
+def test_a_detached_child_that_dies_is_reported_by_whoever_finishes():
+    started = Started(dies_in_a_child, [0, 1], children=1, detached=True)
+    with pytest.raises(ForkedError, match=r"died without a result$"):  # no status: no process can wait for it
+        started.finish()
+
+
 def test_figures_drawn_on_several_processes_are_those_drawn_in_one(real):
     """Several months, with figures drawn at the same time in two processes: byte-identical to the
     same figures drawn one after another. Before the children let go of the fonts opened before the
@@ -137,3 +189,48 @@ def test_a_child_holds_no_font_opened_before_the_fork(real):
     fonts = dict(map_forked(reachable_fonts, [None, None], jobs=2))
     in_child = [found for pid, found in fonts.items() if pid != os.getpid()]
     assert len(in_child) == 1 and not before & in_child[0]
+
+
+def test_figures_begun_ahead_are_finished_by_figures_and_are_the_same(built, real, monkeypatch):
+    """As in a kernel of `tally report --month`: the warm process began the month's figures; the
+    call that shows them takes what is left rather than drawing all of them again."""
+    from helpers import report_sections
+
+    alone = report_sections.figures("2023-07", real, jobs=1)
+    report_sections.draw_ahead("2023-07", str(built.root))
+    monkeypatch.setattr(report_sections, "map_forked", None)  # any drawing from the start fails
+    ahead = report_sections.figures("2023-07", real, jobs=2)
+    assert report_sections.drawn_ahead and report_sections._ahead is None
+    for name in report_sections.FIGURES:
+        assert getattr(ahead, name).data == getattr(alone, name).data, name
+
+
+def changed(tables):
+    """The same tables with one figure of the series changed."""
+    copy = tables.copy()
+    copy.monthly.loc[copy.monthly["value"].notna().idxmax(), "value"] += 1
+    return copy
+
+
+@pytest.mark.parametrize("other", [
+    pytest.param(lambda real: ("2023-06", real), id="another month"),
+    pytest.param(lambda real: ("2023-07", changed(real)), id="changed tables"),
+])
+def test_figures_begun_ahead_for_something_else_are_not_used(built, real, other):
+    from helpers import report_sections
+
+    month, tables = other(real)
+    report_sections.draw_ahead("2023-07", str(built.root))
+    shown = report_sections.figures(month, tables, jobs=1)
+    assert not report_sections.drawn_ahead and report_sections._ahead is None  # and not used later either
+    assert shown.operations.data == report_sections.figures(month, tables, jobs=1).operations.data
+
+
+def test_figures_are_drawn_here_when_the_child_drawing_ahead_fails(built, real, monkeypatch):
+    from helpers import report_sections
+
+    monkeypatch.setattr(report_sections, "_in_drawing_child", lambda: os._exit(5))
+    report_sections.draw_ahead("2023-07", str(built.root))
+    shown = report_sections.figures("2023-07", real, jobs=1)
+    assert not report_sections.drawn_ahead
+    assert shown.coverage.data == report_sections.figures("2023-07", real, jobs=1).coverage.data

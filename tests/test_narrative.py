@@ -372,3 +372,28 @@ def test_every_real_month_states_only_numbers_in_the_tables(real):
 def test_real_month_error_names_the_range(real):
     with pytest.raises(MonthError, match=rf"months available: {real.first} to {real.last}$"):
         month_summary(shift(real.last, 1), tables=real)
+
+
+def test_tables_are_read_once_and_handed_out_as_copies(built, tmp_path, monkeypatch):
+    """Tables.load keeps what it read: a second load of unchanged files reads nothing, and gives
+    tables of its own; a file written since is read again."""
+    import shutil
+
+    from helpers import narrative
+    from helpers.config import Paths
+    from helpers.narrative import Tables
+
+    paths = Paths.at(tmp_path / "copy")
+    shutil.copytree(built.data, paths.data)
+    first = Tables.load(paths)
+    first.monthly.loc[0, "basis"] = "changed here"
+    with monkeypatch.context() as patch:
+        patch.setattr(narrative, "_read_processed", None)  # a second read would fail
+        second = Tables.load(paths)
+    assert second.monthly.loc[0, "basis"] != "changed here"  # a copy: the first's change is not in it
+    assert second.monthly is not first.monthly and second.monthly.equals(Tables.load(paths).monthly)
+
+    events = pd.read_csv(paths.events_csv, dtype=str, keep_default_na=False)
+    events.loc[0, "label"] = "relabelled"
+    events.to_csv(paths.events_csv, index=False, lineterminator="\n")
+    assert Tables.load(paths).events.loc[0, "label"] == "relabelled"

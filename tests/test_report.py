@@ -311,7 +311,8 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
     paths = copy_data(built, tmp_path / "copy")
     cut_series(paths, "2023-06", MONTH)
     tally = Path(sys.executable).with_name("tally")
-    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH],
+    # on two cores: the figures begun in the warm process, finished in the kernel
+    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH, "--jobs", "2"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     alone = html_of(paths, MONTH)
@@ -319,6 +320,24 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
     code, _, err = render(paths, all_months=True, jobs=2)
     assert code == 0, err
     assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
+
+
+@pytest.mark.parametrize("jobs, ahead", [("2", "True"), ("1", "False")])
+def test_the_month_command_begins_the_figures_before_the_kernel_starts(built, tmp_path, jobs, ahead):
+    """`tally report --month` on more than one core: the warm process begins the month's figures,
+    and the kernel's call finishes them; on one core, the kernel draws them all."""
+    paths = copy_data(built, tmp_path / "copy")
+    params = nbformat.v4.new_code_cell('month = "2023-05"', metadata={"tags": ["parameters"]})
+    with_notebook(paths, nbformat.v4.new_notebook(cells=[
+        params,
+        nbformat.v4.new_code_cell("from helpers import narrative, report_sections as report\nreport.title(month)"),
+        nbformat.v4.new_code_cell("figures = report.figures(month, narrative.Tables.load())\nprint(report.drawn_ahead)"),
+    ]))
+    tally = Path(sys.executable).with_name("tally")
+    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH, "--jobs", jobs],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert printed(paths, MONTH) == f"{ahead}\n"
 
 
 def test_report_kernels_use_the_client_that_waits_for_the_kernel_not_for_silence():

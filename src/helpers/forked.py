@@ -55,43 +55,89 @@ def map_forked(func: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> lis
     jobs = max(1, min(jobs, len(items)))
     if jobs == 1 or not hasattr(os, "fork"):
         return [func(item) for item in items]
+    return Started(func, items, jobs - 1).finish()
 
-    # The queue of work: one byte per item index in a pipe. A read of one byte is atomic, so each
-    # process takes the next item when it is free, and an empty pipe (writer closed) means done.
-    if len(items) > 255:
-        raise ValueError("map_forked hands out at most 255 items")
-    queue_r, queue_w = os.pipe()
-    os.write(queue_w, bytes(range(len(items))))
-    os.close(queue_w)
-    children: list[tuple[int, int]] = []
-    results: dict[int, R] = {}
-    try:
-        for _ in range(jobs - 1):
-            result_r, result_w = os.pipe()
-            with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:  # the child: never returns, whatever happens
-                try:
-                    os.close(result_r)
-                    _child(func, items, queue_r, result_w)
-                finally:
-                    os._exit(1)
-            os.close(result_w)
-            children.append((pid, result_r))
-        results.update(_take(func, items, queue_r))
-        for pid, result_r in children:
-            results.update(_receive(pid, result_r))
-    finally:
-        os.close(queue_r)
-        for pid, result_r in children:
+
+class Started:
+    """``func`` over ``items``, begun now by ``children`` forked processes; ``finish`` joins in.
+
+    The process that calls ``finish`` takes the items no child has taken yet, then collects the
+    children's results. It need not be the process that started them: a process forked from it
+    later can (the report's warm process starts a month's figures before it forks the kernel
+    that shows them). Such a process cannot wait for the children, only read their results; it
+    should call ``finish`` once, and be the only one to.
+
+    ``detached``: the children are not this process's own but orphans (forked twice), which no
+    process waits for: for a starter that reaps every child it has and would not expect these.
+    ``setup``: called in each child before it takes an item."""
+
+    def __init__(self, func: Callable[[T], R], items: Iterable[T], children: int, detached: bool = False,
+                 setup: Callable[[], object] | None = None):
+        self.func, self.items = func, list(items)
+        self.starter = os.getpid()
+        # The queue of work: one byte per item index in a pipe. A read of one byte is atomic, so each
+        # process takes the next item when it is free, and an empty pipe (writer closed) means done.
+        if len(self.items) > 255:
+            raise ValueError("a forked map hands out at most 255 items")
+        self.queue_r, queue_w = os.pipe()
+        os.write(queue_w, bytes(range(len(self.items))))
+        os.close(queue_w)
+        self.children: list[tuple[int | None, int]] = []
+        try:
+            for _ in range(max(0, min(children, len(self.items)))):
+                result_r, result_w = os.pipe()
+                pid = _fork()
+                if pid == 0:  # the child: never returns, whatever happens
+                    try:
+                        os.close(result_r)
+                        if not detached or _fork() == 0:
+                            _child(self.func, self.items, self.queue_r, result_w, setup)
+                        else:
+                            os._exit(0)  # the go-between: its child is left to init
+                    finally:
+                        os._exit(1)
+                os.close(result_w)
+                if detached:
+                    os.waitpid(pid, 0)
+                self.children.append((None if detached else pid, result_r))
+        except BaseException:
+            self._close()
+            raise
+
+    def finish(self) -> list[R]:
+        """The results in the order of the items, once this process and the children have done them all."""
+        own = os.getpid() == self.starter
+        results: dict[int, R] = {}
+        try:
+            results.update(_take(self.func, self.items, self.queue_r))
+            for pid, result_r in self.children:
+                results.update(_receive(pid if own else None, result_r))
+        finally:
+            self._close(own)
+        return [results[i] for i in range(len(self.items))]
+
+    def discard(self) -> None:
+        """Give up on the results: this process lets go of its ends of the pipes (a child stops at
+        its next write once no process holds them, as the children of its starter do when it ends)."""
+        self._close(own=False)
+
+    def _close(self, own: bool = True) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.queue_r)
+        for pid, result_r in self.children:
             with contextlib.suppress(OSError):
                 os.close(result_r)
-            with contextlib.suppress(OSError):
-                if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still running: the parent is leaving early
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-    return [results[i] for i in range(len(items))]
+            if own and pid is not None:  # only the starter can stop and reap its children
+                with contextlib.suppress(OSError):
+                    if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still running: leaving early
+                        os.kill(pid, signal.SIGKILL)
+                        os.waitpid(pid, 0)
+
+
+def _fork() -> int:
+    with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
 
 
 def _take(func, items, queue_r) -> dict:
@@ -101,10 +147,12 @@ def _take(func, items, queue_r) -> dict:
     return done
 
 
-def _child(func, items, queue_r, result_w) -> None:
+def _child(func, items, queue_r, result_w, setup=None) -> None:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            if setup is not None:
+                setup()
             ok, value = True, _take(func, items, queue_r)
     except BaseException:  # noqa: BLE001  (whatever it was, the parent reports it)
         ok, value = False, traceback.format_exc()
@@ -118,12 +166,14 @@ def _child(func, items, queue_r, result_w) -> None:
     os._exit(0 if ok else 1)
 
 
-def _receive(pid: int, result_r: int) -> dict:
+def _receive(pid: int | None, result_r: int) -> dict:
+    """A child's results, read from its pipe; ``pid``: the child, if this process can wait for it."""
     with open(result_r, "rb", closefd=False) as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1] if pid is not None else None
     if not data:
-        raise ForkedError(f"a forked child died without a result ({_status_words(status)})")
+        how = f" ({_status_words(status)})" if status is not None else ""
+        raise ForkedError(f"a forked child died without a result{how}")
     ok, value, out, err = pickle.loads(data)
     sys.stdout.write(out)
     sys.stderr.write(err)

@@ -208,6 +208,23 @@ class Source:
         return "CENTCOM" if self.centcom else self.name
 
 
+# Tables.load's tables, by project folder: (the files' stamps, the tables).
+_loaded: dict[Path, tuple[tuple, "Tables"]] = {}
+
+
+def _stamp(*files: Path) -> tuple:
+    """What tells whether a file has changed since it was read: its inode, size and time of change."""
+    stamps = []
+    for path in files:
+        try:
+            st = Path(path).stat()
+        except FileNotFoundError:
+            stamps.append(None)
+        else:
+            stamps.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(stamps)
+
+
 @dataclass(frozen=True, eq=False)
 class Tables:
     """The processed tables of a project copy, typed: what the figures and the narrative read."""
@@ -221,16 +238,31 @@ class Tables:
 
     @classmethod
     def load(cls, paths: Paths | None = None) -> "Tables":
-        """Read ``data/processed/`` (after ``tally build``) and ``data/raw/events.csv``."""
+        """Read ``data/processed/`` (after ``tally build``) and ``data/raw/events.csv``.
+
+        The tables read are kept for the life of the process: a later call, while none of the
+        files has changed, returns a copy of them without reading the files again (a report kernel
+        forked from the warm process finds there the tables the warm process read)."""
         paths = paths or Paths.at()
-        return cls(
-            monthly=typed_monthly(_read_processed(paths, "monthly")),
-            discrepancies=typed_discrepancies(_read_processed(paths, "discrepancies")),
-            periods=typed_periods(_read_processed(paths, "periods")),
-            claims=read_claims(paths.claims_csv),
-            events=read_events(paths.events_csv),
-            paths=paths,
-        )
+        stamp = _stamp(paths.monthly_csv, paths.discrepancies_csv, paths.periods_csv, paths.claims_csv,
+                       paths.events_csv)
+        kept = _loaded.get(paths.root)
+        if kept is None or kept[0] != stamp:
+            kept = stamp, cls(
+                monthly=typed_monthly(_read_processed(paths, "monthly")),
+                discrepancies=typed_discrepancies(_read_processed(paths, "discrepancies")),
+                periods=typed_periods(_read_processed(paths, "periods")),
+                claims=read_claims(paths.claims_csv),
+                events=read_events(paths.events_csv),
+                paths=paths,
+            )
+            _loaded[paths.root] = kept
+        return kept[1].copy()
+
+    def copy(self) -> "Tables":
+        """Tables with copies of these tables' frames: changing one changes nothing here."""
+        return Tables(self.monthly.copy(), self.discrepancies.copy(), self.periods.copy(), self.claims.copy(),
+                      self.events.copy(), self.paths)
 
     @classmethod
     def of(cls, data: "Tables | Paths | str | Path | None") -> "Tables":

@@ -6,7 +6,8 @@ in a kernel forked from a warm process that has imported the libraries once (``r
 from the network, the figures embedded as SVG. Each month is written into a temporary folder and
 moved into place only when complete. ``--all`` renders every month over ``--jobs`` workers and
 writes ``reports/index.html`` (``helpers.report_index``). The kernel draws the month's figures over
-the cores left to it (``FIGURE_JOBS``; ``report_sections.figures``).
+the cores left to it (``FIGURE_JOBS``; ``report_sections.figures``); for one month on more than one
+core, the warm process begins them before the kernel starts (``report_sections.draw_ahead``).
 
 The notebook is the project copy's ``notebooks/monthly_report.ipynb``; a copy without one (a
 data-only copy made with ``--root``) uses this checkout's.
@@ -18,6 +19,7 @@ and nbformat are imported, while the warm process imports the notebook's librari
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -105,23 +107,32 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     check_parameters_cell(notebook)
     browser = find_chromium() if pdf else None
     months = months_to_render(paths, month, all_months)
-    report_warm.warm_up()
+    figure_jobs = jobs or os.cpu_count() or 1
+    # one month on more than one core: its figures begin in the warm process, before its kernel starts
+    report_warm.warm_up(str(paths.root), ahead=months[0] if not all_months and figure_jobs > 1 else None)
     html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
     gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
     if not all_months:
-        done = render_month(paths, notebook, months[0], browser, figure_jobs=jobs or os.cpu_count() or 1)
+        done = render_month(paths, notebook, months[0], browser, figure_jobs=figure_jobs)
         written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
         print(f"tally report: wrote {written}", file=stdout)
         return 0
     return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
 
 
-def skip_iri_format_checker() -> None:
-    """Keep jsonschema from loading its optional "iri" format checker, which builds a grammar for
-    over a second when imported (by nbformat, through papermill and nbconvert) and which nbformat
-    never uses. Only this process is affected, and only if jsonschema is not loaded yet."""
+# jsonschema's optional format checkers, which it imports if installed (JupyterLab's dependencies
+# install them) and which nbformat never uses: its notebook schema has no "format" keyword. The
+# "iri" one builds a grammar for over a second when imported; the rest take a twentieth together.
+UNUSED_FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator", "isoduration",
+                          "uri_template", "jsonpointer", "webcolors", "fqdn")
+
+
+def skip_format_checkers() -> None:
+    """Keep jsonschema, imported by nbformat (through papermill and nbconvert), from loading its
+    optional format checkers. Only this process is affected, and only if jsonschema is not loaded yet."""
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+        for name in UNUSED_FORMAT_CHECKERS:
+            sys.modules.setdefault(name, None)
 
 
 def notebook_path(paths: Paths) -> Path:
@@ -228,7 +239,7 @@ def html_exporter():
     """This thread's HTML exporter (built once: it compiles its templates on first use)."""
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
-        skip_iri_format_checker()
+        skip_format_checkers()
         import nbformat
         import papermill  # noqa: F401  (imported here so that it loads while the warm process does)
         from nbconvert import HTMLExporter
@@ -238,12 +249,31 @@ def html_exporter():
         exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                                 exclude_output_prompt=True, embed_images=True, optimistic_validation=True)
         exporter.raw_template = TEMPLATE
-        # One small page now, while the warm process imports: the templates compile, and the HTML
+        exporter.environment.bytecode_cache = template_cache()
+        # One small page now, while the warm process imports: the templates load, and the HTML
         # parser nbconvert runs over the page builds its tables of entities (the "&amp;" does that).
         warm = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Iraq &amp; Syria")])
         exporter.from_notebook_node(warm, resources={"rendered_on": ""})
         _exporters.html = exporter
     return exporter
+
+
+def template_cache():
+    """The HTML templates compiled once and kept between runs, as jinja2 keeps them: in its own
+    folder for this user under the system's temporary folder, by the hash of each template's text
+    (compiling them takes a tenth of a second otherwise). None where that folder cannot be had;
+    a cache that cannot be written is skipped, not an error."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class Cache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        return Cache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def to_html(nb, title: str) -> str:

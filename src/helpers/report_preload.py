@@ -1,4 +1,9 @@
-"""What the warm process behind every report kernel loads once (see ``helpers.report_warm``)."""
+"""What the warm process behind every report kernel loads once (see ``helpers.report_warm``).
+
+First what the figures need, so that for ``tally report --month`` a child can begin drawing the
+month's figures (``report_sections.draw_ahead``) while this process goes on to import what a
+kernel needs to start.
+"""
 
 import gc
 import io
@@ -8,17 +13,6 @@ import sys
 # What ipykernel sets before any user code runs; matplotlib reads it when first imported.
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
-# A report kernel runs a notebook from top to bottom and is never debugged: without debugpy (slow
-# to import) ipykernel starts it with its debugger off, as it does where debugpy is not installed.
-sys.modules["debugpy"] = None
-import IPython.core.completerlib  # noqa: E402,F401  (these: what a kernel imports as it starts)
-import IPython.core.debugger  # noqa: E402,F401
-import IPython.core.oinspect  # noqa: E402,F401
-import IPython.extensions.storemagic  # noqa: E402,F401
-import ipykernel.debugger  # noqa: E402,F401
-import ipykernel.ipkernel  # noqa: E402,F401
-import ipykernel.kernelapp  # noqa: E402,F401
-import tornado.platform.asyncio  # noqa: E402,F401
 import matplotlib  # noqa: E402
 import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402,F401
@@ -28,8 +22,21 @@ from matplotlib.figure import Figure  # noqa: E402
 # The project's own modules: one that fails to import here fails again where it is used, with its error.
 try:
     from helpers import narrative, plots, reconcile, report_sections  # noqa: F401
+    from helpers.config import Paths
 except Exception:  # noqa: S110
-    plots = None
+    plots = report_sections = None
+
+# Set by report_warm: the project, whose tables every kernel then finds read (``Tables.load``),
+# and for one month's report, that month, whose figures a child begins drawing at once.
+PROJECT = os.environ.pop("TALLY_WARM_PROJECT", None)
+AHEAD = os.environ.pop("TALLY_DRAW_AHEAD", None)
+if PROJECT and report_sections is not None:
+    try:
+        narrative.Tables.load(Paths.at(PROJECT))
+        if AHEAD:
+            report_sections.draw_ahead(AHEAD, PROJECT)
+    except Exception:  # noqa: S110  (the kernel then reads and draws them itself, and says what is wrong)
+        pass
 
 
 def draw_once() -> None:
@@ -49,6 +56,18 @@ def draw_once() -> None:
 
 
 draw_once()
+# A report kernel runs a notebook from top to bottom and is never debugged: without debugpy (slow
+# to import) ipykernel starts it with its debugger off, as it does where debugpy is not installed.
+sys.modules["debugpy"] = None
+import IPython.core.completerlib  # noqa: E402,F401  (these: what a kernel imports as it starts)
+import IPython.core.debugger  # noqa: E402,F401
+import IPython.core.oinspect  # noqa: E402,F401
+import IPython.extensions.storemagic  # noqa: E402,F401
+import ipykernel.debugger  # noqa: E402,F401
+import ipykernel.ipkernel  # noqa: E402,F401
+import ipykernel.kernelapp  # noqa: E402,F401
+import tornado.platform.asyncio  # noqa: E402,F401
+
 # Everything loaded so far lives as long as the process: keep the garbage collector from walking it
 # in every kernel (a full collection there takes a tenth of a second, and writes to every page
 # the kernel would otherwise share with this process).

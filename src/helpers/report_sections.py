@@ -8,7 +8,9 @@ made of an http(s) address, so a source titled ``<script>`` shows as text.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import hashlib
 import io
 import os
 from html import escape
@@ -17,7 +19,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from . import narrative, plots, reconcile
-from .forked import map_forked
+from .config import Paths
+from .forked import ForkedError, Started, map_forked
 from .months import month_name
 from .report import FIGURE_JOBS, META_KEY
 from .reconcile_text import metric_words
@@ -158,21 +161,91 @@ def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None
     """The report's figures for ``month`` as displayable images, by name (``figures.operations``).
 
     Drawn all at once, over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1) forked
-    from this one, side by side on the cores. The same images whatever the number of processes."""
+    from this one, side by side on the cores. The same images whatever the number of processes.
+    In a kernel of ``tally report --month``, the warm process has begun them already (``draw_ahead``):
+    if they are of this month and these very tables, this process joins in rather than starting over."""
+    global _ahead, drawn_ahead
     t = narrative.Tables.of(tables)
     month = t.check(month)
     if jobs is None:
         jobs = int(os.environ.get(FIGURE_JOBS) or 1)
+    started = None
+    if _ahead is not None:
+        if _ahead[0] == _figures_key(month, t):
+            started = _ahead[1]
+        else:
+            _ahead[1].discard()
+        _ahead = None
     # matplotlib makes thousands of short-lived objects in reference cycles; the collector would
     # walk them over and over while they are drawn. It is off until the drawing is done.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        shown = map_forked(lambda name: figure(FIGURES[name](t, month=month)), FIGURES, jobs)
+        shown = None
+        if started is not None:
+            with contextlib.suppress(ForkedError):  # its child failed or is gone: drawn here, from the start
+                shown = started.finish()
+        drawn_ahead = shown is not None
+        if shown is None:
+            shown = map_forked(_drawer(t, month), FIGURES, jobs)
     finally:
         if collecting:
             gc.enable()
     return SimpleNamespace(**dict(zip(FIGURES, shown)))
+
+
+def _drawer(t: narrative.Tables, month: str):
+    return lambda name: figure(FIGURES[name](t, month=month))
+
+
+# Figures begun in the warm process before the kernel was forked from it: (key, Started), or None.
+_ahead: tuple[tuple, Started] | None = None
+drawn_ahead = False  # whether the last call of figures() finished figures begun by draw_ahead
+
+
+def draw_ahead(month: str, root: str) -> None:
+    """Begin drawing ``month``'s figures from the project at ``root`` in a forked child, for the one
+    kernel forked from this process next to finish (``figures``). For ``tally report --month``, in
+    its warm process: the child draws while the kernel starts and runs the cells before the figures."""
+    global _ahead
+    t = narrative.Tables.load(Paths.at(root))
+    month = t.check(month)
+    if _ahead is not None:
+        _ahead[1].discard()
+    collecting = gc.isenabled()
+    gc.disable()  # in the child, as in figures(); and no collection here while forking
+    try:
+        _ahead = (_figures_key(month, t), Started(_drawer(t, month), FIGURES, children=1, detached=True,
+                                                   setup=_in_drawing_child))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _in_drawing_child() -> None:
+    """Set up the child that draws ahead: it outlives its work by at most the time a report cell
+    may take (it is no process's own child: nothing else would stop it if a figure never ended),
+    and its figures get matplotlib's plain canvas (Agg), the one the notebook's inline backend gives
+    them too, without importing IPython for that backend (a twentieth of a second)."""
+    import signal
+
+    import matplotlib.pyplot as plt
+
+    from .report import CELL_TIMEOUT
+
+    signal.alarm(CELL_TIMEOUT)
+    plt.switch_backend("agg")
+
+
+def _figures_key(month: str, t: narrative.Tables) -> tuple:
+    """What the figures are a function of: the month, the project folder (named in each figure's
+    source line) and the tables' contents, column names and types."""
+    digest = hashlib.sha1()
+    for name in ("monthly", "discrepancies", "periods", "claims", "events"):
+        frame = getattr(t, name)
+        digest.update(repr((name, list(frame.columns), [str(d) for d in frame.dtypes])).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return month, str(t.paths.root) if t.paths else None, digest.hexdigest()
 
 
 def _figure_title(fig) -> str:

@@ -18,6 +18,9 @@ import os
 PRELOAD = "helpers.report_preload"
 # One hash seed for every warm process, so that a month renders the same whichever run forked it.
 HASH_SEED = "0"
+# Read by PRELOAD: the project folder whose tables it reads, and the month whose figures it begins.
+PROJECT = "TALLY_WARM_PROJECT"
+AHEAD = "TALLY_DRAW_AHEAD"
 
 
 def _context():
@@ -27,25 +30,38 @@ def _context():
 
 
 @contextlib.contextmanager
-def _hash_seed():
-    """``PYTHONHASHSEED`` set while the fork server may be started (it inherits the environment)."""
-    saved = os.environ.get("PYTHONHASHSEED")
-    os.environ["PYTHONHASHSEED"] = HASH_SEED
+def _env(name: str, value: str | None):
+    """``name`` set to ``value`` (or unset) while the fork server may be started (it inherits the environment)."""
+    saved = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
     try:
         yield
     finally:
         if saved is None:
-            os.environ.pop("PYTHONHASHSEED", None)
+            os.environ.pop(name, None)
         else:
-            os.environ["PYTHONHASHSEED"] = saved
+            os.environ[name] = saved
 
 
-def warm_up() -> None:
-    """Start the warm process now; it imports the libraries while the caller goes on."""
+def _hash_seed():
+    """``PYTHONHASHSEED`` set while the fork server may be started."""
+    return _env("PYTHONHASHSEED", HASH_SEED)
+
+
+def warm_up(root: str | None = None, ahead: str | None = None) -> None:
+    """Start the warm process now; it imports the libraries while the caller goes on.
+
+    ``root``: the project whose tables the warm process reads once for all its kernels.
+    ``ahead``: a month, for a warm process that will fork one kernel, for that month: once it has
+    imported what figures need, it begins drawing the month's figures (``report_sections.draw_ahead``).
+    No effect if the warm process is running already."""
     from multiprocessing import forkserver
 
     _context()
-    with _hash_seed():
+    with _hash_seed(), _env(PROJECT, root), _env(AHEAD, ahead if root else None):
         forkserver.ensure_running()
 
 
