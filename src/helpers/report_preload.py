@@ -10,6 +10,10 @@ import io
 import os
 import sys
 
+# Importing makes hundreds of thousands of objects and next to no garbage: the collector would walk
+# them hundreds of times for nothing (a tenth of a second). It is off until all is loaded, below.
+gc.disable()
+
 # What ipykernel sets before any user code runs; matplotlib reads it when first imported.
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
@@ -72,3 +76,4 @@ import tornado.platform.asyncio  # noqa: E402,F401
 # in every kernel (a full collection there takes a tenth of a second, and writes to every page
 # the kernel would otherwise share with this process).
 gc.freeze()
+gc.enable()
