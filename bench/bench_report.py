@@ -8,7 +8,8 @@
   months and extrapolated to all of them).
 
 The notebook's own cells (figures mostly) are reported apart, from papermill's timings in the
-rendered report, since no way of running the notebook can make them faster.
+rendered report. For ``--month``, the figures cell finishes figures that the warm process began
+before the kernel started, so its time is less than the figures take to draw.
 
 Runs on a scratch copy of the project (its data/ and notebooks/); ``make bench`` builds the data first.
 Usage: python bench/bench_report.py [--repeat N] [--naive-months N] [--jobs N]
