@@ -25,20 +25,19 @@ from matplotlib.figure import Figure  # noqa: E402
 
 # The project's own modules: one that fails to import here fails again where it is used, with its error.
 try:
-    from helpers import narrative, plots, reconcile, report_sections  # noqa: F401
+    from helpers import narrative, plots, reconcile, report_sections, report_warm  # noqa: F401
     from helpers.config import Paths
 except Exception:  # noqa: S110
     plots = report_sections = None
 
 # Set by report_warm: the project, whose tables every kernel then finds read (``Tables.load``),
 # and for one month's report, that month, whose figures a child begins drawing at once.
-PROJECT = os.environ.pop("TALLY_WARM_PROJECT", None)
-AHEAD = os.environ.pop("TALLY_DRAW_AHEAD", None)
-if PROJECT and report_sections is not None:
+if report_sections is not None and (project := os.environ.pop(report_warm.PROJECT, None)):
+    month = os.environ.pop(report_warm.AHEAD, None)
     try:
-        narrative.Tables.load(Paths.at(PROJECT))
-        if AHEAD:
-            report_sections.draw_ahead(AHEAD, PROJECT)
+        narrative.Tables.load(Paths.at(project))
+        if month:
+            report_sections.draw_ahead(month, project)
     except Exception:  # noqa: S110  (the kernel then reads and draws them itself, and says what is wrong)
         pass
 
