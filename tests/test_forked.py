@@ -234,3 +234,20 @@ def test_figures_are_drawn_here_when_the_child_drawing_ahead_fails(built, real, 
     shown = report_sections.figures("2023-07", real, jobs=1)
     assert not report_sections.drawn_ahead
     assert shown.coverage.data == report_sections.figures("2023-07", real, jobs=1).coverage.data
+
+
+def test_a_result_read_in_part_is_reported_not_unpickled_wrong():
+    """Were two processes to read one child's results, each would hold part of them: an error that
+    says so (which figures() answers by drawing the figures itself), not a crash in pickle."""
+    import pickle
+
+    from helpers.forked import _receive
+
+    read, write = os.pipe()
+    os.write(write, pickle.dumps((True, {0: "x" * 100}, "", ""))[:-10])
+    os.close(write)
+    try:
+        with pytest.raises(ForkedError, match="could not be read whole"):
+            _receive(None, read)
+    finally:
+        os.close(read)

@@ -174,7 +174,10 @@ def _receive(pid: int | None, result_r: int) -> dict:
     if not data:
         how = f" ({_status_words(status)})" if status is not None else ""
         raise ForkedError(f"a forked child died without a result{how}")
-    ok, value, out, err = pickle.loads(data)
+    try:
+        ok, value, out, err = pickle.loads(data)
+    except Exception:  # noqa: BLE001  (cut short: another process read part of it, or the child died writing)
+        raise ForkedError("a forked child's result could not be read whole") from None
     sys.stdout.write(out)
     sys.stderr.write(err)
     if not ok:  # the exception's own line first: it is what a one-line report shows
