@@ -110,16 +110,9 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     figure_jobs = jobs or os.cpu_count() or 1
     # one month on more than one core: its figures begin in the warm process, before its kernel starts
     report_warm.warm_up(str(paths.root), ahead=months[0] if not all_months and figure_jobs > 1 else None)
-    # papermill's and nbconvert's imports, while the warm process does the notebook's; with the
-    # collector off, as imports make many objects and next to no garbage
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        html_exporter()
-    finally:
+    with report_warm.collector_paused():
+        html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
         gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
-        if collecting:
-            gc.enable()
     if not all_months:
         done = render_month(paths, notebook, months[0], browser, figure_jobs=figure_jobs)
         written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")

@@ -9,7 +9,6 @@ made of an http(s) address, so a source titled ``<script>`` shows as text.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import io
 import os
@@ -23,6 +22,7 @@ from .config import Paths
 from .forked import ForkedError, Started, map_forked
 from .months import month_name
 from .report import FIGURE_JOBS, META_KEY
+from .report_warm import collector_paused
 from .reconcile_text import metric_words
 from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 
@@ -176,11 +176,8 @@ def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None
         else:
             _ahead[1].discard()
         _ahead = None
-    # matplotlib makes thousands of short-lived objects in reference cycles; the collector would
-    # walk them over and over while they are drawn. It is off until the drawing is done.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # matplotlib makes thousands of short-lived objects in reference cycles: no collection until drawn
+    with collector_paused():
         shown = None
         if started is not None:
             with contextlib.suppress(ForkedError):  # its child failed or is gone: drawn here, from the start
@@ -188,9 +185,6 @@ def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None
         drawn_ahead = shown is not None
         if shown is None:
             shown = map_forked(_drawer(t, month), FIGURES, jobs)
-    finally:
-        if collecting:
-            gc.enable()
     return SimpleNamespace(**dict(zip(FIGURES, shown)))
 
 
@@ -212,14 +206,9 @@ def draw_ahead(month: str, root: str) -> None:
     month = t.check(month)
     if _ahead is not None:
         _ahead[1].discard()
-    collecting = gc.isenabled()
-    gc.disable()  # in the child, as in figures(); and no collection here while forking
-    try:
+    with collector_paused():  # in the child, as in figures(); and no collection here while forking
         _ahead = (_figures_key(month, t), Started(_drawer(t, month), FIGURES, children=1, detached=True,
                                                    setup=_in_drawing_child))
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _in_drawing_child() -> None:

@@ -12,6 +12,7 @@ Unix only (``fork``). A script that uses it must guard its top level with
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 
@@ -44,6 +45,19 @@ def _env(name: str, value: str | None):
             os.environ.pop(name, None)
         else:
             os.environ[name] = saved
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector off for a block that makes many objects and little garbage
+    (imports, drawing): it would walk them over and over for nothing. On again after, if it was."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _hash_seed():
