@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from helpers.build import CLAIM_COLUMNS
+from helpers.tables import CLAIM_COLUMNS
 from helpers.vocab import bounds, period_days, period_kind
 
 PUBLISHERS = {

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers import build as build_mod
-from helpers.build import build, read_claims
+from helpers.build import build
+from helpers.tables import read_claims
 from helpers.cli import main
 from helpers.curate import load_raw
 

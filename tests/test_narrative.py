@@ -10,11 +10,10 @@ import pytest
 
 from helpers.errors import MonthError
 from helpers.months import months_between, shift
-from helpers.narrative import (
-    Tables, figure_values, figure_words, month_facts, month_summary, parse_figure, read_events, span_name,
-    typed_discrepancies, typed_monthly, typed_periods,
-)
+from helpers.narrative import month_facts, month_summary
+from helpers.tables import DISCREPANCY_COLUMNS, Tables, read_events, typed
 from helpers.vocab import COUNTRIES, CORE_METRICS
+from helpers.words import figure, span_name
 
 # --- synthetic tables: one month of each kind -----------------------------------------------------
 
@@ -80,11 +79,11 @@ def synthetic_monthly() -> pd.DataFrame:
                 put(month, country, metric, basis="unknown")
     for month in ("2024-01", "2024-02", "2024-03"):
         put(month, "all", "operations", low=0, high=94, basis="bounded", sources="centcom-2024-04-05")
-    return typed_monthly(df.reset_index())
+    return typed(df.reset_index(), "monthly")
 
 
 def synthetic_periods() -> pd.DataFrame:
-    """Multi-month figures as ``periods.csv`` has them: ``claimed`` is text ("more than 95")."""
+    """Multi-month figures as ``periods.csv`` has them: ``claimed`` a number, ``qualifier`` what it is."""
     rows = [
         ("2024-01-01", "2024-03-31", 91, "quarter", "all", "operations", "94", "centcom-2024-04-05", None, "cannot_check"),
         ("2024-01-01", "2024-03-31", 91, "quarter", "all", "killed", "18", "centcom-2024-04-05", None, "cannot_check"),
@@ -94,7 +93,7 @@ def synthetic_periods() -> pd.DataFrame:
         ("2023-01-01", "2023-07-31", 212, "ytd", "all", "operations", "279", "taskandpurpose-2023-08-01", 250,
          "disagrees"),
         ("2023-01-01", "2023-07-31", 212, "ytd", "all", "killed", "81", "taskandpurpose-2023-08-01", 81, "agrees"),
-        ("2023-09-06", "2023-11-04", 60, "rolling", "all", "operations", "more than 95", "ny1-2023-11-05", None,
+        ("2023-09-06", "2023-11-04", 60, "rolling", "all", "operations", "95 more_than", "ny1-2023-11-05", None,
          "cannot_check"),
         ("2023-09-01", "2023-10-31", 61, "two_month", "all", "operations", "67", "headtopics-2023-09-05", 67, "agrees"),
         ("2023-12-01", "2024-02-29", 91, "derived", "all", "operations", "70", "centcom-2024-04-05", None, "derived"),
@@ -103,33 +102,44 @@ def synthetic_periods() -> pd.DataFrame:
             "series_sum", "status"]
     df = pd.DataFrame(rows, columns=cols)
     df["series_sum"] = df["series_sum"].astype("Int64")
-    claimed = pd.to_numeric(df["claimed"], errors="coerce").astype("Int64")
-    df["difference"] = claimed - df["series_sum"]
+    df["qualifier"] = [c.split(" ")[1] if " " in c else "exact" for c in df["claimed"]]
+    df["claimed"] = [int(c.split(" ")[0]) for c in df["claimed"]]
+    df["low"] = df["claimed"] + df["qualifier"].eq("more_than")
+    df["high"] = [None if q == "more_than" else c for c, q in zip(df["claimed"], df["qualifier"])]
+    df["difference"] = (df["claimed"] - df["series_sum"]).where(df["qualifier"].eq("exact"))
     df["note"] = ""
     df["claim_ids"] = ""
-    return typed_periods(df)
+    return typed(df, "periods")
+
+
+def side(value, qualifier="exact", low=None, high=None, kind="figure", parts=()) -> dict:
+    """One side of a disagreement as ``discrepancies.csv`` has it."""
+    exact = qualifier == "exact"
+    return {"value": value, "qualifier": qualifier, "low": value if low is None and exact else low,
+            "high": value if high is None and exact else high, "side": kind, "parts": ";".join(map(str, parts))}
 
 
 def synthetic_discrepancies() -> pd.DataFrame:
-    """Disagreements as ``discrepancies.csv`` has them: the values are text."""
+    """Disagreements as ``discrepancies.csv`` has them: every number in a column of its own."""
     rows = [
-        ("D001", "cross_source", "2023-07-01", "2023-07-31", "all", "operations", "35", "centcom-2023-08-09", "37",
-         "kurdistan24-2023-08-10", 2),
-        ("D002", "period_sum", "2023-01-01", "2023-07-31", "all", "operations", "250 (sum of the monthly series)",
-         "centcom-2023-08-09", "279", "taskandpurpose-2023-08-01", 29),
-        ("D003", "country_sum", "2023-09-01", "2023-09-30", "all", "operations", "40", "headtopics-2023-09-05",
-         "27 + 11 = 38", "headtopics-2023-09-05", -2),
-        ("D004", "period_wording", "2023-09-06", "2023-11-04", "all", "operations",
-         "95 for 6 September to 4 November 2023 (60 days)", "ny1-2023-11-05",
-         "95 for 29 August to 4 November 2023 (68 days)", "kurdistan24-2023-08-10", -8),
+        ("D001", "cross_source", "2023-07-01", "2023-07-31", "all", "operations", side(35), "centcom-2023-08-09",
+         side(37), "kurdistan24-2023-08-10", 2, ""),
+        ("D002", "period_sum", "2023-01-01", "2023-07-31", "all", "operations", side(250, kind="series_sum"),
+         "centcom-2023-08-09", side(279), "taskandpurpose-2023-08-01", 29, ""),
+        ("D003", "country_sum", "2023-09-01", "2023-09-30", "all", "operations", side(40), "headtopics-2023-09-05",
+         side(38, kind="sum_of_countries", parts=(27, 11)), "headtopics-2023-09-05", -2, ""),
+        ("D004", "period_wording", "2023-09-06", "2023-11-04", "all", "operations", side(95), "ny1-2023-11-05",
+         side(95), "kurdistan24-2023-08-10", -8, "2023-08-29"),
     ]
-    cols = ["discrepancy_id", "kind", "period_start", "period_end", "country", "metric", "value_a", "source_a",
-            "value_b", "source_b", "difference"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["explanation"] = ""
-    df["resolution"] = ""
-    df["claim_ids"] = ""
-    return typed_discrepancies(df)
+    out = []
+    for did, kind, start, end, country, metric, a, source_a, b, source_b, difference, start_b in rows:
+        row = {"discrepancy_id": did, "kind": kind, "period_start": start, "period_end": end, "country": country,
+               "metric": metric, "source_a": source_a, "source_b": source_b, "difference": difference,
+               "period_start_b": start_b, "period_end_b": end if start_b else "", "explanation": "",
+               "resolution": "", "claim_ids": ""}
+        row.update({f"{k}_a": v for k, v in a.items()} | {f"{k}_b": v for k, v in b.items()})
+        out.append(row)
+    return typed(pd.DataFrame(out, columns=DISCREPANCY_COLUMNS), "discrepancies")
 
 
 def synthetic_claims() -> pd.DataFrame:
@@ -214,11 +224,15 @@ def allowed_numbers(t: Tables, month: str) -> tuple[set[int], set[int]]:
     start, end = pd.Timestamp(f"{month}-01"), pd.Timestamp(f"{month}-01") + pd.offsets.MonthEnd(0)
     touches = lambda df: df[(df["period_start"] <= end) & (df["period_end"] >= start)]  # noqa: E731
     p = touches(t.periods)
-    in_text = lambda col: {int(n) for text in col for n in re.findall(r"\d+", str(text))}  # noqa: E731
-    allowed |= in_text(p["claimed"]) | _ints(p["series_sum"], p["period_days"], p["difference"].abs())
+    allowed |= _ints(p["claimed"], p["series_sum"], p["period_days"], p["difference"].abs())
     d = touches(t.discrepancies)
-    allowed |= in_text(d["value_a"]) | in_text(d["value_b"]) | _ints(d["difference"].abs())
-    zero |= (in_text(p["claimed"]) | in_text(d["value_a"]) | in_text(d["value_b"])) & {0}
+    sides = _ints(d["value_a"], d["value_b"], d["low_a"], d["high_a"], d["low_b"], d["high_b"])
+    sides |= {n for parts in list(d["parts_a"]) + list(d["parts_b"]) for n in parts}
+    sides |= {sum(parts) for parts in d["parts_b"]}
+    days = [(e - s).days + 1 for s, e in zip(list(d["period_start"]) + list(d["period_start_b"]),
+                                              list(d["period_end"]) + list(d["period_end_b"])) if not pd.isna(s)]
+    allowed |= sides | set(days) | _ints(d["difference"].abs())
+    zero |= (_ints(p["claimed"]) | sides) & {0}
     return allowed, zero
 
 
@@ -312,20 +326,29 @@ def test_facts_expose_the_numbers(fake):
     assert facts["month"] == "2024-01"
     assert facts["cells"]["all"]["operations"].high == 94
     quarter = [s for s in facts["spans"] if s["period_end"] == pd.Timestamp("2024-03-31")]
-    assert quarter[0]["figures"] == {"all": {"operations": "94", "killed": "18", "detained": "63"},
-                                     "iraq": {"operations": "66"}}
+    assert quarter[0]["figures"] == {"all": {"operations": (94, "exact"), "killed": (18, "exact"),
+                                             "detained": (63, "exact")}, "iraq": {"operations": (66, "exact")}}
     assert {94, 18, 63, 66, 70} <= set(facts["numbers"])
 
 
-def test_figure_texts():
-    assert parse_figure("more than 95") == ("more than", 95) and parse_figure("94") == ("", 94)
-    assert parse_figure("19 + 19 = 38") is None
-    assert figure_values("191 + 108 = 299") == [299]
-    assert figure_values("36 partnered, or 37 with U.S.-only operations") == [36, 37]
-    assert figure_values("33 for 6 September to 4 November 2024 (60 days)") == [33]
-    assert figure_values("nearly 18 and more than 12") == [18, 12]
-    assert figure_values("122 (allowed by the figures in use)") == [122]
-    assert figure_words("7") == "seven" and figure_words("nearly 80") == "nearly 80"
+def test_figure_words():
+    assert figure(7) == "seven" and figure(80, "nearly") == "nearly 80" and figure(95, "more_than") == "more than 95"
+    assert figure(1250) == "1,250"
+
+
+def test_disagreement_sides_are_written_from_their_columns(fake):
+    """The narrative writes each side from its numeric columns: a breakdown, several figures, limits."""
+    from helpers.narrative import _disagreement_sentence
+
+    d = fake.discrepancies.iloc[0].to_dict()
+    d.update(kind="headline_vs_breakdown", value_b=36, low_b=36, high_b=37, side_b="breakdown", parts_b=(36, 1))
+    assert _disagreement_sentence(d, fake).endswith("its own country figures add up to 36 partnered, or 37 with "
+                                                    "U.S.-only operations.")
+    d.update(kind="bounds", value_a=18, qualifier_a="nearly;more_than", side_a="figures", parts_a=(18, 12))
+    assert "at nearly 18 and more than 12, and Kurdistan24 at 36 partnered" in _disagreement_sentence(d, fake)
+    d = fake.discrepancies.iloc[1].to_dict()
+    d.update(value_a=8, qualifier_a="between", low_a=8, high_a=31, side_a="series_limits")
+    assert _disagreement_sentence(d, fake).endswith("; the figures the series uses allow between eight and 31.")
 
 
 def test_span_names():
@@ -379,16 +402,15 @@ def test_tables_are_read_once_and_handed_out_as_copies(built, tmp_path, monkeypa
     tables of its own; a file written since is read again."""
     import shutil
 
-    from helpers import narrative
+    from helpers import tables
     from helpers.config import Paths
-    from helpers.narrative import Tables
 
     paths = Paths.at(tmp_path / "copy")
     shutil.copytree(built.data, paths.data)
     first = Tables.load(paths)
     first.monthly.loc[0, "basis"] = "changed here"
     with monkeypatch.context() as patch:
-        patch.setattr(narrative, "_read_processed", None)  # a second read would fail
+        patch.setattr(tables, "read_table", None)  # a second read would fail
         second = Tables.load(paths)
     assert second.monthly.loc[0, "basis"] != "changed here"  # a copy: the first's change is not in it
     assert second.monthly is not first.monthly and second.monthly.equals(Tables.load(paths).monthly)

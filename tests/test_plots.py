@@ -22,7 +22,7 @@ from helpers import plots
 from helpers.config import Paths
 from helpers.errors import MonthError
 from helpers.months import months_between
-from helpers.narrative import Tables, typed_monthly
+from helpers.tables import Tables, typed
 from helpers.vocab import COUNTRIES, CORE_METRICS
 
 
@@ -117,7 +117,7 @@ def test_an_upper_limit_far_above_the_values_runs_off_the_scale_and_is_written()
                              "source_ids": "", "note": ""}
                             for m, v, lo, hi, b in rows for c in COUNTRIES for k in CORE_METRICS])
     base = synthetic_tables()
-    t = Tables(typed_monthly(monthly), base.discrepancies.iloc[0:0], base.periods.iloc[0:0], base.claims,
+    t = Tables(typed(monthly, "monthly"), base.discrepancies.iloc[0:0], base.periods.iloc[0:0], base.claims,
                base.events.iloc[0:0])
     fig = plots.operations_by_country(t)
     ax = fig.axes[0]

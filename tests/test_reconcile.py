@@ -43,9 +43,9 @@ def test_headline_vs_breakdown_names_both_readings():
     rec = run(c)
     row = one(rec.discrepancies, kind="headline_vs_breakdown")
     assert where(row) == ("2023-04-01", "2023-04-30", "all", "operations")
-    assert (row.value_a, row.source_a, row.difference) == ("35", "southfront-2023-05-05", 1)
+    assert (row.value_a, row.source_a, row.difference) == (35, "southfront-2023-05-05", 1)
     assert row.source_b == "southfront-2023-05-05"
-    assert row.value_b == "36 partnered, or 37 with U.S.-only operations"
+    assert (row.value_b, row.side_b, row.parts_b, row.low_b, row.high_b) == (36, "breakdown", "36;1", 36, 37)
     assert "neither reading" in row.explanation
     assert "26 for operations in Iraq is not used" in row.resolution
     # the release itself counts partnered operations only; the source's Iraq 26 is not used
@@ -86,7 +86,8 @@ def test_country_sum_explains_a_difference_equal_to_us_only_operations():
     rec = run(c)
     row = one(rec.discrepancies, kind="country_sum")
     assert where(row) == ("2022-01-01", "2022-12-31", "all", "operations")
-    assert (row.value_a, row.value_b, row.difference) == ("313", "191 + 108 = 299", -14)
+    assert (row.value_a, row.value_b, row.difference) == (313, 299, -14)
+    assert (row.side_a, row.side_b, row.parts_b) == ("figure", "sum_of_countries", "191;108")
     assert row.source_a == row.source_b == "cheriworld-2022-12-29"
     assert "The difference, 14, equals the U.S.-only operations" in row.explanation
     assert "122 (derived) for Syria" in row.resolution  # 313 minus Iraq's 191 (Iraq had no U.S.-only operations)
@@ -111,11 +112,11 @@ def test_cross_source_spots_a_total_read_as_a_country_figure():
     rec = run(c)
     iraq = one(rec.discrepancies, kind="cross_source", country="iraq")
     assert (iraq.period_start, iraq.period_end, iraq.metric) == ("2023-06-01", "2023-06-30", "operations")
-    assert (iraq.value_a, iraq.value_b, iraq.source_b, iraq.difference) == ("30", "37", "taskandpurpose-2023-08-09", 7)
+    assert (iraq.value_a, iraq.value_b, iraq.source_b, iraq.difference) == (30, 37, "taskandpurpose-2023-08-09", 7)
     assert iraq.source_a == "antiwar-2023-07-06;kurdistan24-2023-07-06;rudaw-2023-07-06"
     assert "Task & Purpose's 37 is the all-country total that the others give" in iraq.explanation
     total = one(rec.discrepancies, kind="cross_source", country="all")
-    assert (total.value_a, total.value_b, total.difference) == ("37", "44", 7)
+    assert (total.value_a, total.value_b, total.difference) == (37, 44, 7)
     assert "its own Iraq figure (37) plus its own Syria figure (7)" in total.explanation
     assert "more publishers give it (3 against 1)" in total.resolution
     june = cell(rec.monthly, "2023-06", "all", "operations")
@@ -133,7 +134,8 @@ def test_cross_source_when_an_outlets_months_do_not_add_up_to_its_own_total():
     rec = run(c)
     row = one(rec.discrepancies, kind="cross_source")
     assert where(row) == ("2023-09-01", "2023-10-31", "all", "detained")
-    assert (row.value_a, row.value_b, row.difference) == ("78", "19 + 19 = 38", -40)
+    assert (row.value_a, row.value_b, row.difference) == (78, 38, -40)
+    assert (row.side_b, row.parts_b) == ("sum_of_months", "19;19")
     assert row.source_a == row.source_b == "earthpressnews-2023-11-01;socialbites-2023-11-01"
     assert "BasNews gives 78 as well" in row.explanation
     # 78 has three publishers, each month two: the months clash as equals and neither is used
@@ -166,7 +168,8 @@ def test_period_sum_names_the_other_reading_of_operations():
     row = one(rec.discrepancies, kind="period_sum")
     assert where(row) == ("2023-01-01", "2023-03-31", "all", "operations")
     assert (row.value_a, row.value_b, row.source_b, row.difference) == (
-        "128 (sum of the monthly series)", "130", "taskandpurpose-2023-04-09", 2)
+        128, 130, "taskandpurpose-2023-04-09", 2)
+    assert (row.side_a, row.qualifier_a, row.side_b, row.qualifier_b) == ("series_sum", "exact", "figure", "exact")
     assert "U.S.-only operations are counted in the monthly totals (2 in February 2023)" in row.explanation
     assert "partnered plus U.S.-only reading" in row.explanation
     assert one(rec.periods, period_start="2023-01-01", metric="operations").status == "disagrees"
@@ -178,7 +181,7 @@ def test_period_sum_names_another_sources_monthly_value():
     c.add("pledgetimes-2023-04-09", months(2023, 1, 3), "all", "operations", 131, attributed="outlet")
     rec = run(c)
     row = one(rec.discrepancies, kind="period_sum")
-    assert (row.value_b, row.difference) == ("131", 3)
+    assert (row.value_b, row.difference) == (131, 3)
     assert "It adds up if February 2023 is read as 51, as Pledge Times gives it, instead of 48" in row.explanation
     assert "an outlet's own figure ranks below figures quoted from CENTCOM" in row.resolution
 
@@ -197,7 +200,8 @@ def test_period_wording_gives_both_lengths_in_days():
     row = one(rec.discrepancies, kind="period_wording")
     assert where(row) == ("2024-08-29", "2024-11-04", "all", "killed")
     assert (row.value_a, row.value_b, row.difference) == (
-        "163 for 29 August to 4 November 2024 (68 days)", "163 for 6 September to 4 November 2024 (60 days)", -8)
+        163, 163, -8)
+    assert (row.period_start_b, row.period_end_b) == ("2024-09-06", "2024-11-04")
     assert (row.source_a, row.source_b) == ("israelnationalnews-2024-11-05;ru24-2024-11-05", "ny1-2024-11-05")
     assert "'in the past 60 days'" in row.explanation and "they differ by 8 days" in row.explanation
     assert "the other period is not used to bound the months" in row.resolution
@@ -216,7 +220,7 @@ def test_revision_by_centcom_itself_the_later_statement_wins():
     row = one(rec.discrepancies, kind="revision")
     assert where(row) == ("2023-01-01", "2023-01-31", "all", "killed")
     assert (row.value_a, row.source_a, row.value_b, row.source_b, row.difference) == (
-        "12", "centcom-2023-03-01", "11", "centcom-2023-02-02", -1)
+        12, "centcom-2023-03-01", 11, "centcom-2023-02-02", -1)
     assert "the later CENTCOM statement outranks the earlier one" in row.resolution
     jan = cell(rec.monthly, "2023-01", "all", "killed")
     assert (jan.value, jan.basis, jan.source_ids) == (12, "stated", "centcom-2023-03-01")
@@ -229,7 +233,7 @@ def test_revision_of_a_single_event_reported_through_outlets():
     c.add("thisisbeirut-2024-09-13", raid, "iraq", "killed", 14)
     rec = run(c)
     row = one(rec.discrepancies, kind="revision")
-    assert (row.value_a, row.value_b, row.difference) == ("14", "at least 15", 1)
+    assert (row.value_a, row.value_b, row.qualifier_b, row.difference) == (14, 15, "at_least", 1)
     assert "a later figure for the same event" in row.explanation
     assert cell(rec.monthly, "2024-08", "iraq", "killed").low == 14
 
@@ -247,7 +251,8 @@ def test_bounds_a_qualified_figure_that_cannot_hold_with_an_exact_one():
     rec = run(c)
     row = one(rec.discrepancies, kind="bounds")
     assert where(row) == ("2024-08-29", "2024-11-04", "all", "operations")
-    assert (row.value_a, row.value_b, row.difference) == ("95", "more than 95", 1)
+    assert (row.value_a, row.value_b, row.qualifier_b, row.difference) == (95, 95, "more_than", 1)
+    assert (row.low_b, pd.isna(row.high_b)) == (96, True)
     assert row.source_b == "ariseright-2024-11-05;ru24-2024-11-05"
     assert "More than 95 allows at least 96, which cannot hold together with 95" in row.explanation
     assert "an exact figure is preferred to a qualified one" in row.resolution
@@ -261,7 +266,8 @@ def test_bounds_across_two_readings_of_one_period():
     c.add("finanznachrichten-2026-01-02", shifted, "syria", "detained", 300)
     rec = run(c)
     row = one(rec.discrepancies, kind="bounds")
-    assert (row.value_a, row.value_b, row.difference, row.country) == ("more than 300", "300", -1, "syria")
+    assert (row.value_a, row.qualifier_a, row.value_b, row.difference, row.country) == (
+        300, "more_than", 300, -1, "syria")
 
 
 # --- the series -------------------------------------------------------------------------------------------
@@ -296,7 +302,8 @@ def test_half_minus_quarter_gives_a_derived_span_and_bounds_each_month():
     c.add("centcom-2024-07-17", months(2024, 1, 6), "all", "operations", 196)
     rec = run(c)
     q2 = one(rec.periods, span_kind="derived")
-    assert (q2.period_start, q2.period_end, q2.claimed, q2.status) == ("2024-04-01", "2024-06-30", "102", "derived")
+    assert (q2.period_start, q2.period_end, q2.claimed, q2.qualifier, q2.status) == ("2024-04-01", "2024-06-30", 102, "exact",
+                                                                            "derived")
     assert q2.source_ids == "centcom-2024-04-05;centcom-2024-07-17"
     may = cell(rec.monthly, "2024-05", "all", "operations")
     assert (may.low, may.high, may.basis) == (0, 102, "bounded")
@@ -311,7 +318,7 @@ def test_other_parties_never_enter_the_series():
     jan = cell(rec.monthly, "2024-01", "syria", "detained")
     assert (jan.value, jan.basis, jan.source_ids) == (20, "stated", "centcom-2024-02-05")
     row = one(rec.discrepancies, kind="cross_source")
-    assert (row.value_a, row.value_b) == ("20", "233")
+    assert (row.value_a, row.value_b) == (20, 233)
     assert "only CENTCOM's figures enter the series" in row.resolution
 
 

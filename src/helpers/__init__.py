@@ -1,10 +1,28 @@
 """disis-tally: the public record of CENTCOM's Defeat-ISIS figures, reconciled.
 
-Modules: ``config`` (paths), ``vocab`` (countries, metrics, qualifiers, bounds),
-``curate`` (load and validate the raw CSVs), ``build`` (raw to processed),
-``parse`` (release text to figures), ``ingest`` (append a parsed release),
-``reconcile`` (the monthly series, discrepancies and periods), ``plots``,
-``narrative`` and ``report``.
+The data flows raw -> curate -> build (reconcile) -> tables -> plots / narrative -> report. A module
+imports only from the layers before it: vocab, config, errors, months, words < curate, parse <
+tables, reconcile < build, ingest < plots, narrative, explore < report < cli.
+
+- ``config``: the paths of a project copy (``--root``).
+- ``errors``: the one-line errors the commands print.
+- ``vocab``: countries, metrics, qualifiers, source kinds, and the bounds a qualifier allows.
+- ``months``: YYYY-MM months, month indexes, a month's first and last day, checking a month.
+- ``words``: all the English: numbers, lists, months and periods, metrics, bases, source names.
+- ``curate``: load and validate the raw CSVs (``data/raw/``), one line per problem.
+- ``parse/``: a release's text to figures (patterns, periods, layout, figures, the reader).
+- ``ingest``: append a parsed release to the raw CSVs.
+- ``tables``: the one reader of the processed tables: columns, typed readers, ``Tables`` and its cache.
+- ``reconcile/``: claims to the monthly series, discrepancies, periods and readings (``_groups``,
+  ``_network`` the interval network, ``_checks``, ``_explain``, ``_series``).
+- ``build``: raw to processed, orchestration and the atomic write.
+- ``explore``: tables for the exploration notebooks.
+- ``plots``: the trend figures, from ``tables``.
+- ``narrative``: a month's prose, from ``tables``.
+- ``report/``: the monthly HTML report (render, kernels, index, sections).
+- ``readme``: the README's example of a report.
+- ``hygiene``: notebooks committed without outputs (a git filter).
+- ``cli``: the ``tally`` command.
 """
 
 __version__ = "0.1.0"

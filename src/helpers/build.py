@@ -1,5 +1,5 @@
 """Raw to processed: ``claims.csv``, then the reconciliation's ``monthly``, ``discrepancies``, ``periods``
-and ``readings``.
+and ``readings``. Orchestration and writing only: the tables' columns and readers are in ``tables``.
 
 Every output is computed and serialised in memory first; only then are the files replaced,
 each through a temporary file and ``os.replace``, so a failed build leaves the previous
@@ -15,14 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Paths
+from .tables import CLAIM_COLUMNS
 from .vocab import bounds, period_days, period_kind
-
-CLAIM_COLUMNS = [
-    "claim_id", "source_id", "kind", "publisher", "title", "url", "published", "published_approx",
-    "release_number", "attributed_to", "period_start", "period_end", "period_days", "period_kind",
-    "period_wording", "country", "metric", "value", "qualifier", "low", "high", "entry", "mention", "note",
-]
-DATE_COLUMNS = ("published", "period_start", "period_end")
 
 
 def claims_from_raw(sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -53,19 +47,6 @@ def load_claims(paths: Paths | None = None) -> pd.DataFrame:
 
     sources, figures = load_raw(paths or Paths.at())
     return claims_from_raw(sources, figures)
-
-
-def read_claims(path: Path) -> pd.DataFrame:
-    """Read a written ``claims.csv`` back with its types."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col in DATE_COLUMNS:
-        df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
-    df["published_approx"] = df["published_approx"].eq("true")
-    for col in ("value", "low", "mention"):
-        df[col] = df[col].astype("int64")
-    for col in ("high", "period_days"):
-        df[col] = pd.array([None if v == "" else int(v) for v in df[col]], dtype="Int64")
-    return df
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

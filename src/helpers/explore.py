@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .build import read_claims
 from .config import Paths
+from .tables import read_claims
 from .vocab import CENTCOM_KINDS, CORE_METRICS, DISCREPANCY_KINDS
 
 
@@ -98,8 +98,8 @@ def discrepancy_counts(discrepancies: pd.DataFrame) -> pd.DataFrame:
 
 def cases(discrepancies: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The disagreements of one kind, with the figures in conflict, the explanation and the resolution."""
-    cols = ["period_start", "period_end", "country", "metric", "value_a", "source_a", "value_b", "source_b",
-            "difference", "explanation", "resolution"]
+    cols = ["period_start", "period_end", "country", "metric", "value_a", "qualifier_a", "side_a", "source_a",
+            "value_b", "qualifier_b", "side_b", "parts_b", "source_b", "difference", "explanation", "resolution"]
     return discrepancies.loc[discrepancies["kind"] == kind, cols].reset_index(drop=True)
 
 

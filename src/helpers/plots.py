@@ -1,6 +1,6 @@
 """Trend figures of the monthly series, one function per figure; each returns a matplotlib Figure.
 
-Every function takes the tables (``narrative.Tables``), a project's ``Paths``, or nothing (the
+Every function takes the tables (``tables.Tables``), a project's ``Paths``, or nothing (the
 current project), plus an optional ``month`` to highlight and ``span`` (first, last month) to draw.
 With a month and no span a figure draws the 24 months up to that month; with neither, the whole
 series.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import functools
-import re
 import sys
 import textwrap
 from pathlib import Path
@@ -40,9 +39,22 @@ from matplotlib.transforms import Affine2D
 
 from .config import Paths
 from .errors import MonthError, TallyError
-from .months import month_index, month_name, months_between, shift
-from .narrative import BASES, COUNTRY_WORDS, HEADLINE, METRIC_NOUNS, Tables, figure_values, metric_words, month_bounds
-from .vocab import COUNTRIES, CORE_METRICS
+from .months import month_bounds, month_index, months_between, shift
+from .tables import Tables
+from .vocab import BASES, CORE_METRICS, COUNTRIES, HEADLINE
+from .words import (
+    BASIS_LABELS,
+    COUNTRY_WORDS,
+    METRIC_NOUNS,
+    day_short,
+    join,
+    limits,
+    metric_words,
+    month_name,
+    period_phrase,
+    qualified,
+    short_span,
+)
 
 # Choose a backend only when none is chosen yet (importing pyplot does not choose one): a
 # notebook's inline backend, MPLBACKEND or a matplotlibrc stay as they are; scripts and tests
@@ -60,13 +72,6 @@ BASIS_COLOURS = {
     "derived": PALETTE[2],
     "bounded": PALETTE[1],
     "unknown": "#c8c8c8",
-}
-BASIS_LABELS = {
-    "stated": "stated by CENTCOM",
-    "reported": "reported by outlets only",
-    "derived": "derived from other figures",
-    "bounded": "known only within limits",
-    "unknown": "not published",
 }
 STATUS_COLOURS = {"agrees": PALETTE[2], "disagrees": PALETTE[3], "cannot_check": "#555555", "derived": PALETTE[4]}
 STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
@@ -274,7 +279,7 @@ def _finish(fig: Figure, t: Tables, title: str, files: tuple[str, ...], events=(
     fig.suptitle(title, x=EDGE / width, y=1 - EDGE / height, ha="left", va="top")
     lines = [source_line(t, files)]
     if events:
-        key = "; ".join(f"({n}) {row.label}, {row.date.day} {calendar.month_abbr[row.date.month]} {row.date.year}"
+        key = "; ".join(f"({n}) {row.label}, {day_short(row.date)}"
                         for n, _, row in events)
         lines.append(f"Events: {key}.")
     text = "\n".join(w for line in lines for w in textwrap.wrap(line, int(width / text_width("x", 7.5) * 0.95)))
@@ -491,7 +496,7 @@ def _span_rows(t: Tables, months: list[str], country: str, metric: str) -> pd.Da
     """``periods`` rows for the country and metric that overlap the months drawn, one per period and figure."""
     p = t.periods
     first, last = _limits(months)
-    keep = (p["country"].eq(country) & p["metric"].eq(metric) & p["claimed_value"].notna()
+    keep = (p["country"].eq(country) & p["metric"].eq(metric) & p["claimed"].notna()
             & (p["period_end"] >= first) & (p["period_start"] <= last)
             & (p["period_start"].dt.strftime("%Y-%m") != p["period_end"].dt.strftime("%Y-%m")))
     return p[keep].drop_duplicates(["period_start", "period_end", "claimed"]).sort_values(["period_start", "period_end"])
@@ -516,7 +521,7 @@ def multi_month_claims(data=None, month: str | None = None, span: tuple[str, str
     drawn, statuses = set(), set()
     for ax, metric in zip(axes, HEADLINE):
         rows = _span_rows(t, months, country, metric)
-        averages = [per_month(r.claimed_value, r.period_start, r.period_end) for r in rows.itertuples()]
+        averages = [per_month(r.claimed, r.period_start, r.period_end) for r in rows.itertuples()]
         _highlight(ax, months, month)
         drawn |= _series_panel(ax, t, months, country, metric, alpha=0.5, at_least=max(averages, default=0) * 1.25)
         if ax is axes[0]:
@@ -551,7 +556,7 @@ def _draw_spans(ax, rows: pd.DataFrame, averages: list[float], months: list[str]
                 gid=f"span {row.period_start:%Y-%m-%d} {row.period_end:%Y-%m-%d} {status}")
         ends += [([(x, avg - tick), (x, avg + tick)], colour)
                  for x, inside in ((x0, row.period_start >= first), (x1, row.period_end <= last)) if inside]
-        labels.append(((x0 + x1) / 2, avg, row.claimed, colour))
+        labels.append(((x0 + x1) / 2, avg, qualified(row.claimed, row.qualifier), colour))
     if ends:
         ax.add_collection(LineCollection([e for e, _ in ends], colors=[c for _, c in ends], linewidths=1.2,
                                          zorder=4, gid="span-ends"))
@@ -609,19 +614,6 @@ def _series_value(t: Tables, row) -> int | None:
     return None
 
 
-def _short_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """Jul 2023; Jan–Mar 2024; 6 Sep–4 Nov 2024."""
-    abbr = calendar.month_abbr
-    if start.day == 1 and end.is_month_end:
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{abbr[start.month]} {start.year}"
-        if start.year == end.year:
-            return f"{abbr[start.month]}–{abbr[end.month]} {end.year}"
-        return f"{abbr[start.month]} {start.year}–{abbr[end.month]} {end.year}"
-    first = f"{start.day} {abbr[start.month]}" + ("" if start.year == end.year else f" {start.year}")
-    return f"{first}–{end.day} {abbr[end.month]} {end.year}"
-
-
 def _clip(name: str, width: int = 38) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
@@ -646,8 +638,8 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
         if focus and row.period_start <= focus[1] and row.period_end >= focus[0]:
             ax.axhspan(y - 0.5, y + 0.5, color=HIGHLIGHT, zorder=0, gid=f"highlight-row {y}")
         series_drawn |= _disagreement_row(ax, t, y, row)
-        labels.append(f"{_short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
-                      f" · {METRIC_NOUNS.get(row.metric) or metric_words(row.metric)} ({row.kind.replace('_', ' ')})")
+        labels.append(f"{short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
+                      f" · {metric_words(row.metric)} ({row.kind.replace('_', ' ')})")
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(-0.03, TEXT_AT + 2.7)
@@ -665,43 +657,73 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
     return _finish(fig, t, title, ("discrepancies", "monthly"), (), handles, None, left=left, panel_titles=False)
 
 
-MONTH_NAMES = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\b")
-
-
-def _abbreviate(text: str) -> str:
-    """Month names shortened: '6 September to 4 November 2024' -> '6 Sep to 4 Nov 2024'."""
-    return MONTH_NAMES.sub(lambda m: calendar.month_abbr[list(calendar.month_name).index(m.group())], text)
-
-
 TEXT_AT = 1.12  # where the written figures start, in the row's scale (the track runs 0 to 1)
+
+
+SERIES_SIDES = ("series_sum", "series_limits")
+
+
+def side_values(row, x: str) -> list[int]:
+    """The numbers a side of a disagreement draws: its figure or figures; for a breakdown the partnered
+    operations with and without the U.S.-only ones; for the limits the series allows, each finite limit."""
+    side, parts = getattr(row, f"side_{x}"), getattr(row, f"parts_{x}")
+    if side == "figures":
+        return list(parts)
+    if side == "breakdown":
+        return [parts[0], sum(parts)] if len(parts) > 1 else [parts[0]]
+    if side == "series_limits":
+        low, high = getattr(row, f"low_{x}"), getattr(row, f"high_{x}")
+        return [int(v) for v in (low, high) if not pd.isna(v)] if low != high else [int(low)]
+    return [int(getattr(row, f"value_{x}"))]
+
+
+def side_words(row, x: str) -> str:
+    """A side as the figure writes it, from its columns: "more than 95"; "191 + 108 = 299"; "33 for
+    6 Sep to 4 Nov 2024 (60 days)"."""
+    side, value, parts = getattr(row, f"side_{x}"), int(getattr(row, f"value_{x}")), getattr(row, f"parts_{x}")
+    qualifier = getattr(row, f"qualifier_{x}")
+    if side == "figures":
+        text = join([qualified(v, q) for v, q in zip(parts, qualifier.split(";"))], unique=False)
+    elif side == "breakdown":
+        text = f"{parts[0]:,} partnered" + (f", or {sum(parts):,} with U.S.-only operations" if len(parts) > 1 else "")
+    elif side in ("sum_of_countries", "sum_of_months"):
+        text = " + ".join(f"{p:,}" for p in parts) + f" = {value:,}"
+    elif side == "series_limits":
+        high = getattr(row, f"high_{x}")
+        text = limits(getattr(row, f"low_{x}"), None if pd.isna(high) else high) or "any number"
+    else:
+        text = qualified(value, qualifier)
+    start, end = (row.period_start, row.period_end) if x == "a" else (row.period_start_b, row.period_end_b)
+    if row.kind == "period_wording" and not pd.isna(start):
+        days = (end - start).days + 1
+        text += f" for {period_phrase(start, end, short=True)} ({days} days)"
+    return text
 
 
 def _disagreement_row(ax, t: Tables, y: int, row) -> bool:
     """One disagreement: a grey track from 0 to the row's largest figure, a marker for each figure.
     Returns whether the series' own figure is among them."""
-    series_text = "(sum of the monthly series)"
-    sides = [("a", row.value_a, row.source_a), ("b", row.value_b, row.source_b)]
+    from_series = {x: getattr(row, f"side_{x}") in SERIES_SIDES for x in ("a", "b")}
     series = _series_value(t, row)
-    points = [(side, v) for side, text, _ in sides for v in figure_values(text)]
-    if series is not None and not any(series_text in text for _, text, _ in sides):
+    points = [(x, v) for x in ("a", "b") for v in side_values(row, x)]
+    if series is not None and not any(from_series.values()):
         points.append(("series", series))
     scale = max([v for _, v in points] + [1])
     ax.plot([0, 1], [y, y], color="#dddddd", linewidth=4, solid_capstyle="round", zorder=1)
     styles = {"a": ("o", PALETTE[0], 6), "b": ("s", PALETTE[3], 5.5), "series": ("D", "#222222", 4.5)}
     for side, value in points:
-        text = dict((s, v) for s, v, _ in sides).get(side, "")
-        marker, colour, size = styles["series" if series_text in text else side]
+        marker, colour, size = styles["series" if from_series.get(side) else side]
         ax.plot([value / scale], [y], marker=marker, color=colour, markersize=size, linestyle="", zorder=3,
                 gid=f"value-{side} {y}")
     words = []
-    for side, text, ids in sides:
-        who = "the series" if series_text in text else _clip(t.names(ids, limit=2, short=True), 40)
-        words.append(f"{'●' if side == 'a' else '■'} {who}: {_clip(_abbreviate(text.replace(series_text, '').strip()), 70)}")
-    if series is not None and not any(series_text in text for _, text, _ in sides):
+    for x, ids in (("a", row.source_a), ("b", row.source_b)):
+        who = "the series" if from_series[x] else _clip(t.names(ids, limit=2, short=True), 40)
+        words.append(f"{'●' if x == 'a' else '■'} {who}: {_clip(side_words(row, x), 70)}")
+    if series is not None and not any(from_series.values()):
         words[-1] += f"   ◆ the series: {series:,}"
     ax.text(TEXT_AT, y, "\n".join(words), va="center", ha="left", fontsize=7.2, color="#333333", linespacing=1.25,
             clip_on=True)
-    return any(side == "series" or series_text in dict((s, v) for s, v, _ in sides).get(side, "") for side, _ in points)
+    return series is not None or any(from_series.values())
 
 
 # --- figure 5: year to date ---------------------------------------------------------------------------------------
@@ -730,8 +752,8 @@ def _tallies(t: Tables, months: list[str], metric: str, country: str) -> pd.Data
     same_year = p["period_start"].dt.year.eq(p["period_end"].dt.year)
     longer = p["period_start"].dt.strftime("%Y-%m") != p["period_end"].dt.strftime("%Y-%m")
     keep = (p["metric"].eq(metric) & p["country"].eq(country) & starts_january & same_year & longer
-            & p["span_kind"].ne("derived") & p["claimed_value"].notna() & p["period_end"].between(first, last))
-    return p[keep].drop_duplicates(["period_end", "claimed"])
+            & p["span_kind"].ne("derived") & p["claimed"].notna() & p["period_end"].between(first, last))
+    return p[keep].drop_duplicates(["period_end", "claimed", "qualifier"])
 
 
 @themed
@@ -798,17 +820,17 @@ def _draw_tallies(ax, t: Tables, months: list[str], metric: str, country: str) -
     """Each running tally as a marker at the end of its period (a square for CENTCOM's own), labelled."""
     rows = _tallies(t, months, metric, country)
     kinds, labels = set(), []
-    ax.set_ylim(0, max([ax.get_ylim()[1]] + [v * 1.25 for v in rows["claimed_value"]]))
+    ax.set_ylim(0, max([ax.get_ylim()[1]] + [v * 1.25 for v in rows["claimed"]]))
     for row in rows.itertuples(index=False):
         centcom = any(s.centcom for s in t.sources(row.source_ids))
         kinds.add("centcom" if centcom else "outlet")
         x = _x(row.period_end, months, end=True)
-        ax.plot([x], [row.claimed_value], "s" if centcom else "D", color=PALETTE[0] if centcom else PALETTE[3],
+        ax.plot([x], [row.claimed], "s" if centcom else "D", color=PALETTE[0] if centcom else PALETTE[3],
                 markeredgecolor="black" if centcom else PALETTE[3], markersize=6, zorder=5,
-                gid=f"tally {row.period_end:%Y-%m-%d} {row.claimed_value}")
+                gid=f"tally {row.period_end:%Y-%m-%d} {row.claimed}")
         sources = t.sources(row.source_ids)
         who = sources[0].short + (" and others" if len(sources) > 2 else f" and {sources[1].short}" if len(sources) == 2 else "")
-        labels.append((x, row.claimed_value, f"{row.claimed} {_clip(who, 36)}", "#333333"))
+        labels.append((x, row.claimed, f"{qualified(row.claimed, row.qualifier)} {_clip(who, 36)}", "#333333"))
     _place_labels(ax, labels, fontsize=7)
     return kinds
 

@@ -20,10 +20,10 @@ import pandas as pd
 from . import narrative, plots, reconcile
 from .config import Paths
 from .forked import ForkedError, Started, map_forked
-from .months import month_name
+from .words import month_name
 from .report import FIGURE_JOBS, META_KEY
 from .report_warm import collector_paused
-from .reconcile_text import metric_words
+from .words import metric_words
 from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 
 UNPUBLISHED = "not published"

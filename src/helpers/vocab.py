@@ -43,15 +43,9 @@ SOURCE_KINDS = ("centcom_release", "centcom_statement", "news", "lig", "other")
 # CENTCOM's own documents: their figures outrank outlets'.
 CENTCOM_KINDS = ("centcom_release", "centcom_statement")
 
-# Words for prose and labels.
-COUNTRY_WORDS = {"all": "Iraq and Syria", "iraq": "Iraq", "syria": "Syria"}
-METRIC_NOUNS = {  # after a number ("31 operations", "five ISIS operatives killed"), and as labels
-    "operations": "operations",
-    "partnered_operations": "partnered operations",
-    "us_only_operations": "U.S.-only operations",
-    "killed": "ISIS operatives killed",
-    "detained": "ISIS operatives detained",
-}
+# How a month of the series is known (monthly.csv's basis), and the series' headline metrics.
+BASES = ("stated", "reported", "derived", "bounded", "unknown")
+HEADLINE = ("operations", "killed", "detained")
 
 # The kinds of disagreement the reconciliation finds (discrepancies.csv), in a few words each.
 DISCREPANCY_KINDS = {

@@ -3,31 +3,118 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 
-from .reconcile_explain import (Context, behind, claim_ids, figure_of, figure_text, ordered, qualified_group,
-                                reason, says, source_ids, span, who)
-from .reconcile_groups import TIER_WORDS, Claim, Group, period_backing, wording_of
-from .reconcile_network import FAMILY_OF, VarKey
-from .reconcile_text import (aligned, count_words, day, during, join, metric_words, month_end,
-                             month_index, month_name, month_start, number_word, period_phrase, qualified, sentence,
-                             what)
-from .vocab import COUNTRY_WORDS, CORE_METRICS
+from ..months import aligned, month_end, month_index, month_start
+from ..vocab import CORE_METRICS
+from ..words import (
+    COUNTRY_WORDS,
+    count_words,
+    day_name,
+    during,
+    join,
+    metric_words,
+    month_name,
+    number,
+    period_phrase,
+    qualified,
+    sentence,
+    what,
+)
+from ._explain import (
+    Context,
+    behind,
+    claim_ids,
+    figure_of,
+    figure_text,
+    ordered,
+    qualified_group,
+    reason,
+    says,
+    source_ids,
+    span,
+    who,
+)
+from ._groups import INF, TIER_WORDS, Claim, Group, period_backing, wording_of
+from ._network import FAMILY_OF, VarKey
 
 KINDS = ("headline_vs_breakdown", "country_sum", "cross_source", "period_sum", "period_wording", "revision",
          "bounds")
 OPS, PARTNERED, US_ONLY = "operations", "partnered_operations", "us_only_operations"
 
 
-def row(kind: str, start, end, country: str, metric: str, a: tuple[str, list[Claim]], b: tuple[str, list[Claim]],
-        difference, explanation: str, resolution: str, extra: list[Claim] = ()) -> dict:
-    """One discrepancy: side a is what the series follows (or a source's total), side b the other figure."""
-    return {
-        "kind": kind, "period_start": start, "period_end": end, "country": country, "metric": metric,
-        "value_a": a[0], "source_a": source_ids(a[1]), "value_b": b[0], "source_b": source_ids(b[1]),
-        "difference": difference, "explanation": sentence(explanation), "resolution": sentence(resolution),
-        "claim_ids": claim_ids([*a[1], *b[1], *extra]),
-    }
+@dataclass
+class Side:
+    """One side of a disagreement: its number and what it allows, what it is (``side``: see data/README.md),
+    its parts, and the claims behind it. ``label`` is the side as the ids have always hashed it."""
+
+    value: int
+    qualifier: str
+    low: float
+    high: float
+    side: str
+    claims: list[Claim]
+    label: str
+    parts: tuple[int, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+
+
+def figures_side(shown: list[Claim], claims: list[Claim] | None = None) -> Side:
+    """The figures the claims print: one figure, or (``figures``) several, each with its qualifier."""
+    figures = sorted({(c.value, c.qualifier) for c in shown}, key=lambda f: (len(qualified(*f)), qualified(*f)))
+    lo, hi = interval(shown)
+    (value, qualifier), several = figures[0], len(figures) > 1
+    return Side(value, ";".join(q for _, q in figures) if several else qualifier, lo, hi,
+                "figures" if several else "figure", claims if claims is not None else shown, figure_text(shown),
+                tuple(v for v, _ in figures) if several else ())
+
+
+def figures_side_exact(value: int, claims: list[Claim]) -> Side:
+    """A source's exact figure (a headline or total)."""
+    return Side(value, "exact", value, value, "figure", claims, str(value))
+
+
+def group_side(g: Group, claims: list[Claim] | None = None) -> Side:
+    """A group's chosen figure: its value where exact, else the figures its chosen claims print."""
+    if g.exact:
+        return Side(int(g.lo), "exact", g.lo, g.hi, "figure", g.accepted if claims is None else claims, str(int(g.lo)))
+    return figures_side(g.accepted, claims)
+
+
+def limits_side(lo: float, hi: float, claims: list[Claim], label: str) -> Side:
+    """What the figures in use allow: one value, a lower limit, an upper limit, or both (``between``;
+    the value is then the lower limit)."""
+    if lo == hi:
+        value, qualifier = int(lo), "exact"
+    elif hi == INF:
+        value, qualifier = int(lo), "at_least"
+    elif lo <= 0:
+        value, qualifier = int(hi), "at_most"
+    else:
+        value, qualifier = int(lo), "between"
+    return Side(value, qualifier, lo, hi, "series_limits", claims, label)
+
+
+def sum_side(parts: list[int], side: str, claims: list[Claim]) -> Side:
+    """A sum of parts (``sum_of_countries``: Iraq then Syria; ``sum_of_months``: the months in order)."""
+    total = sum(parts)
+    return Side(total, "exact", total, total, side, claims, " + ".join(map(str, parts)) + f" = {total}", tuple(parts))
+
+
+def row(kind: str, start, end, country: str, metric: str, a: Side, b: Side, difference, explanation: str,
+        resolution: str, extra: list[Claim] = (), b_period: tuple = (None, None)) -> dict:
+    """One discrepancy: side a is what the series follows (or a source's total), side b the other figure;
+    ``b_period``, side b's dates where they are not the row's."""
+    out = {"kind": kind, "period_start": start, "period_end": end, "country": country, "metric": metric,
+           "period_start_b": b_period[0], "period_end_b": b_period[1], "difference": difference,
+           "explanation": sentence(explanation), "resolution": sentence(resolution),
+           "claim_ids": claim_ids([*a.claims, *b.claims, *extra])}
+    for name, s in (("a", a), ("b", b)):
+        out.update({f"value_{name}": s.value, f"qualifier_{name}": s.qualifier, f"low_{name}": s.low,
+                    f"high_{name}": s.high, f"side_{name}": s.side, f"parts_{name}": ";".join(map(str, s.parts)),
+                    f"source_{name}": source_ids(s.claims), f"label_{name}": s.label})
+    return out
 
 
 def gap(a: tuple[float, float], b: tuple[float, float]) -> int:
@@ -214,7 +301,8 @@ def _headline_row(ctx, used, start, end, country, headline, p, u, parts) -> dict
     hint = _series_hint(ctx, start, end, country, headline)
     resolution = (f"The series has {figure_of(ctx, _key(start, end, country, OPS))} operations for this "
                   f"period; {status_of(ctx, used) or 'the figures of this source that agree with the others are used'}")
-    return row("headline_vs_breakdown", start, end, country, OPS, (str(headline), used), (sums, used),
+    b = Side(p, "exact", p, p + (u or 0), "breakdown", used, sums, (p,) if u is None else (p, u))
+    return row("headline_vs_breakdown", start, end, country, OPS, figures_side_exact(headline, used), b,
                closest - headline, text + (f". {hint}" if hint else ""), resolution)
 
 
@@ -268,8 +356,8 @@ def country_sums(ctx: Context) -> list[dict]:
         unused = status_of(ctx, claims)
         if unused:
             resolution += f"; {unused}"
-        rows.append(row("country_sum", start, end, "all", metric, (str(total), totals),
-                        (f"{iraq} + {syria} = {iraq + syria}", parts), iraq + syria - total, text, resolution))
+        rows.append(row("country_sum", start, end, "all", metric, figures_side_exact(total, totals),
+                        sum_side([iraq, syria], "sum_of_countries", parts), iraq + syria - total, text, resolution))
     return rows
 
 
@@ -322,7 +410,7 @@ def _conflict_row(ctx: Context, g: Group, others: list[Claim]) -> dict:
     else:
         resolution = f"{figure_a} is preferred here because {why}, but even that is not used: {why_set_aside(g)}"
     diff = gap((g.lo, g.hi), interval(others))
-    return row(kind, g.start, g.end, g.country, g.metric, (qualified_group(g), chosen), (figure, others), diff,
+    return row(kind, g.start, g.end, g.country, g.metric, group_side(g), figures_side(others), diff,
                base + (f". {sentence(extra)}" if extra else ""), resolution)
 
 
@@ -381,8 +469,8 @@ def _revision(g: Group, chosen: list[Claim], others: list[Claim]) -> str:
     if not (same_publisher and apart) and not (tier0 and apart) and not (centcom and g.days <= 7 and apart >= 7):
         return ""
     early, late = (others, chosen) if b_last < a_last else (chosen, others)
-    return (f"{who(early)} reported {figure_text(early)} on {day(max(dates(early)))}; {who(late)} reported "
-            f"{figure_text(late)} on {day(max(dates(late)))}: a later figure for the same "
+    return (f"{who(early)} reported {figure_text(early)} on {day_name(max(dates(early)))}; {who(late)} reported "
+            f"{figure_text(late)} on {day_name(max(dates(late)))}: a later figure for the same "
             f"{'event' if g.days <= 7 else 'period'}, attributed to CENTCOM")
 
 
@@ -415,8 +503,8 @@ def own_months(ctx: Context) -> list[dict]:
                 f"{'the outlet' if one else 'each outlet'}'s own monthly figures do not add up to its own total")
         if also:
             text += f". {says(also, str(total))} as well"
-        rows.append(row("cross_source", start, end, country, metric, (str(total), totals),
-                        (" + ".join(map(str, values)) + f" = {sum(values)}", months), sum(values) - total, text,
+        rows.append(row("cross_source", start, end, country, metric, figures_side_exact(total, totals),
+                        sum_side(list(values), "sum_of_months", months), sum(values) - total, text,
                         _own_months_resolution(ctx, g, start, end, country, metric)))
     return rows
 
@@ -454,14 +542,16 @@ def period_sums(ctx: Context) -> list[dict]:
             total = sum(values)
             if g.lo <= total <= g.hi:
                 continue
-            a = (f"{total} (sum of the monthly series)", [c for k in keys for c in behind(ctx, k)])
+            a = Side(total, "exact", total, total, "series_sum", [c for k in keys for c in behind(ctx, k)],
+                     f"{total} (sum of the monthly series)")
             text = (f"{says(g.accepted, qualified_group(g))} for {what(g.metric, g.country)} "
                     f"{during(g.start, g.end)}; the monthly series adds up to {total}")
             hint = _adds_up(ctx, g, keys, values) if g.exact else ""
             diff = gap((total, total), (g.lo, g.hi))
         elif g.status == "rejected" and g.against in ("months", "pieces"):
             lo, hi = ctx.series.bounds(((first, last), g.country, g.metric))
-            a = (span(lo, hi) + " (allowed by the figures in use)", behind(ctx, ((first, last), g.country, g.metric)))
+            a = limits_side(lo, hi, behind(ctx, ((first, last), g.country, g.metric)),
+                            span(lo, hi) + " (allowed by the figures in use)")
             text = (f"{says(g.accepted, qualified_group(g))} for {what(g.metric, g.country)} "
                     f"{during(g.start, g.end)}; the figures the series uses allow {span(lo, hi)}")
             hint, diff = "", gap((lo, hi), (g.lo, g.hi))
@@ -471,7 +561,7 @@ def period_sums(ctx: Context) -> list[dict]:
             resolution = f"The series keeps the other figures and does not use {qualified_group(g)}: {why_set_aside(g)}"
         else:
             resolution = f"The series uses {qualified_group(g)} to bound the months because {why_used(g)}"
-        rows.append(row("period_sum", g.start, g.end, g.country, g.metric, a, (qualified_group(g), g.accepted),
+        rows.append(row("period_sum", g.start, g.end, g.country, g.metric, a, group_side(g),
                         diff, text + (f". {hint}" if hint else ""), resolution))
     return rows
 
@@ -536,7 +626,7 @@ def period_wordings(ctx: Context, pairs: list[tuple[Group, Group, int]]) -> list
             text = (f"{says(ka[1], fa)} {what(keep.metric, keep.country)} {during(keep.start, keep.end)}; "
                     f"{says(kb[1], fb)} {during(other.start, other.end)}. It is the same figure for nearly the "
                     f"same period, yet {fa} allows {span(*ia)} and {fb} allows {span(*ib)}")
-            rows.append(row("bounds", keep.start, keep.end, keep.country, keep.metric, (fa, ka[1]), (fb, kb[1]),
+            rows.append(row("bounds", keep.start, keep.end, keep.country, keep.metric, figures_side(*ka), figures_side(*kb),
                             gap(ia, ib), text, _alias_resolution(keep, other)))
     return rows
 
@@ -560,9 +650,14 @@ def _wording_row(keep: Group, other: Group, ka, kb) -> dict:
             f"{says(kb[1], fb)} for {_days(other, kb[1])}. The same figure cannot cover both periods; "
             f"they differ by {abs(keep.days - other.days)} days")
     return row("period_wording", keep.start, keep.end, keep.country, keep.metric,
-               (f"{fa} for {period_phrase(keep.start, keep.end)} ({keep.days} days)", ka[1]),
-               (f"{fb} for {period_phrase(other.start, other.end)} ({other.days} days)", kb[1]),
-               other.days - keep.days, text, _alias_resolution(keep, other))
+               _for_period(figures_side(*ka), keep), _for_period(figures_side(*kb), other),
+               other.days - keep.days, text, _alias_resolution(keep, other), b_period=(other.start, other.end))
+
+
+def _for_period(side: Side, g: Group) -> Side:
+    """A side labelled with its own period, as period_wording rows have always hashed it."""
+    side.label = f"{side.label} for {period_phrase(g.start, g.end)} ({g.days} days)"
+    return side
 
 
 def _alias_resolution(keep: Group, other: Group) -> str:
@@ -570,7 +665,7 @@ def _alias_resolution(keep: Group, other: Group) -> str:
     if min(c.tier for c in keep.claims) < min(c.tier for c in other.claims):
         why = "CENTCOM's own document gives them"
     else:
-        why = f"{count_words(backers(keep), 'publisher')} give them against {number_word(backers(other))}"
+        why = f"{count_words(backers(keep), 'publisher')} give them against {number(backers(other), upto=10, zero='no')}"
     dates = period_phrase(keep.start, keep.end)
     if keep.metric not in CORE_METRICS or keep.status == "outside":
         return (f"Both are kept; the period {dates} is preferred because {why}; this metric is not part of the "
@@ -598,6 +693,6 @@ def leftovers(ctx: Context, rows: list[dict]) -> list[dict]:
                 f"{during(g.start, g.end)}, but the figures the series uses allow {span(lo, hi)}, because "
                 f"{reason(ctx, key, src)}")
         out.append(row(kinds.get(g.against, "cross_source"), g.start, g.end, g.country, g.metric,
-                       (span(lo, hi), behind(ctx, key)), (qualified_group(g), g.accepted), gap((lo, hi), (g.lo, g.hi)),
+                       limits_side(lo, hi, behind(ctx, key), span(lo, hi)), group_side(g), gap((lo, hi), (g.lo, g.hi)),
                        text, f"The series does not use {qualified_group(g)}: {why_set_aside(g)}"))
     return out

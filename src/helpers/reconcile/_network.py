@@ -20,8 +20,8 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import groupby
 
-from .reconcile_groups import INF, Group
-from .reconcile_text import aligned, month_index, month_end
+from ..months import aligned, month_end, month_index
+from ._groups import INF, Group
 
 COUNTRIES = ("all", "iraq", "syria")
 FAMILIES = {

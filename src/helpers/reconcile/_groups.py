@@ -16,8 +16,8 @@ from datetime import date
 
 import pandas as pd
 
-from .reconcile_text import is_centcom, source_name
-from .vocab import CORE_METRICS
+from ..vocab import CENTCOM_KINDS, CORE_METRICS
+from ..words import source_name
 
 INF = math.inf
 
@@ -122,7 +122,7 @@ def tier_of(kind: str, attributed: str) -> int:
     """0 CENTCOM's own document, 1 an outlet quoting CENTCOM, 2 an outlet's own figure, 3 other/LIG."""
     if attributed in ("other", "lig"):
         return 3
-    if is_centcom(kind):
+    if kind in CENTCOM_KINDS:
         return 0
     return 1 if attributed == "centcom" else 2
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .reconcile_groups import INF, Claim, Group
-from .reconcile_network import Series, VarKey, group_bounds
-from .reconcile_text import (aligned, during, join, month_index, month_list,
-                             months_phrase, qualified)
-from .vocab import COUNTRY_WORDS, METRIC_NOUNS
+from ..months import aligned, month_index
+from ..words import COUNTRY_WORDS, METRIC_NOUNS, during, join, limits, month_list, months_phrase, qualified
+from ._groups import INF, Claim, Group
+from ._network import Series, VarKey, group_bounds
 
 
 @dataclass
@@ -80,13 +79,7 @@ def figure_text(claims: list[Claim]) -> str:
 
 def span(lo: float, hi: float) -> str:
     """37; at least 14; at most 95; between 8 and 31; any number."""
-    if lo == hi:
-        return f"{int(lo)}"
-    if hi == INF:
-        return f"at least {int(lo)}" if lo > 0 else "any number"
-    if lo <= 0:
-        return f"at most {int(hi)}"
-    return f"between {int(lo)} and {int(hi)}"
+    return limits(lo, hi) or "any number"
 
 
 def range_phrase(key: VarKey) -> str:
