@@ -328,3 +328,55 @@ def test_readme_figure_without_processed_data_fails_in_one_line(project, tmp_pat
     assert plots.main(["readme-figure", str(tmp_path / "x.png"), "--root", str(project.root)]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "tally build" in err
+
+
+def _dollar_tables() -> Tables:
+    """The synthetic tables with an event label and a publisher holding two dollar signs each."""
+    base = synthetic_tables()
+    events = pd.DataFrame({"date": [pd.Timestamp("2023-07-10")], "label": ["$5 million and $10 million"],
+                           "source_url": ["https://example.org/e"], "note": [""]})
+    claims = base.claims.copy()
+    claims.loc[claims["source_id"].eq("kurdistan24-2023-08-10"), "publisher"] = "$5 Daily and $10 Weekly"
+    return Tables(base.monthly, base.discrepancies, base.periods, claims, events)
+
+
+def test_data_text_with_dollar_signs_is_drawn_as_plain_text(monkeypatch):
+    """Issue 18 item 3: an event label or a publisher with two '$' is drawn as it is, never as math."""
+    from matplotlib import mathtext
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("math text parsed")
+
+    monkeypatch.setattr(mathtext.MathTextParser, "parse", refuse)
+    t = _dollar_tables()
+    for draw in (plots.disagreements, plots.year_to_date, plots.operations_by_country):
+        fig = draw(t, month="2023-07")
+        with io.StringIO() as out:
+            fig.savefig(out, format="svg")
+        texts = [a.get_text() for a in fig.findobj(matplotlib.text.Text)]
+        if draw is plots.disagreements:  # no events key here, but the sources' names
+            assert any("$5 Daily and $10 Weekly: 37" in s for s in texts)
+        else:
+            assert any("$5 million and $10 million" in s for s in texts), draw.__name__
+        plt.close(fig)
+
+
+def test_disagreement_sides_are_drawn_from_their_numeric_columns(fake):
+    """A breakdown draws the partnered operations with and without the U.S.-only ones; several figures
+    draw each; a sum draws its total and writes its parts; limits draw each finite limit."""
+    d = fake.discrepancies.copy()
+    d.loc[0, ["value_b", "low_b", "high_b", "side_b"]] = [36, 36, 37, "breakdown"]
+    d.at[0, "parts_b"] = (36, 1)
+    d.loc[1, ["value_a", "qualifier_a", "low_a", "high_a", "side_a"]] = [8, "between", 8, 31, "series_limits"]
+    t = Tables(fake.monthly, d, fake.periods, fake.claims, fake.events.iloc[0:0])
+    rows = list(d.itertuples(index=False))
+    assert plots.side_values(rows[0], "b") == [36, 37]
+    assert plots.side_words(rows[0], "b") == "36 partnered, or 37 with U.S.-only operations"
+    assert plots.side_values(rows[1], "a") == [8, 31] and plots.side_words(rows[1], "a") == "between 8 and 31"
+    assert plots.side_values(rows[2], "b") == [38] and plots.side_words(rows[2], "b") == "27 + 11 = 38"
+    assert plots.side_words(rows[3], "b") == "95 for 29 Aug to 4 Nov 2023 (68 days)"
+    fig = plots.disagreements(t, month="2023-07")
+    ax = fig.axes[0]
+    xs = sorted(line.get_xdata()[0] for line in artists(ax, "value-b 1"))  # the row drawn second: 2023-07
+    assert xs == [pytest.approx(36 / 37), pytest.approx(1.0)]
+    plt.close(fig)

@@ -283,7 +283,8 @@ def _finish(fig: Figure, t: Tables, title: str, files: tuple[str, ...], events=(
                         for n, _, row in events)
         lines.append(f"Events: {key}.")
     text = "\n".join(w for line in lines for w in textwrap.wrap(line, int(width / text_width("x", 7.5) * 0.95)))
-    fig.text(EDGE / width, EDGE / height, text, ha="left", va="bottom", fontsize=7.5, color="#555555", gid="source")
+    fig.text(EDGE / width, EDGE / height, text, ha="left", va="bottom", fontsize=7.5, color="#555555", gid="source",
+             parse_math=False)  # data text (event labels) is drawn as it is, never as math
     footer = (text.count("\n") + 1) * FOOTER_LINE + 2 * EDGE
     above = PANEL_TITLE if panel_titles else 18 if events else 8
     top = EDGE + (title.count("\n") + 1) * TITLE_LINE + 4 + above
@@ -588,7 +589,7 @@ def _place_labels(ax, items: list[tuple[float, float, str, object]], fontsize: f
                 break
         placed.append((cx - half, cx + half, bottom, bottom + line))
         ax.annotate(text, xy=(x, y), xytext=(shift, offset), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=fontsize, color=colour, fontweight="bold", zorder=5, annotation_clip=False,
+                    fontsize=fontsize, color=colour, fontweight="bold", zorder=5, annotation_clip=False, parse_math=False,
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
 
 
@@ -673,7 +674,9 @@ def side_values(row, x: str) -> list[int]:
         return [parts[0], sum(parts)] if len(parts) > 1 else [parts[0]]
     if side == "series_limits":
         low, high = getattr(row, f"low_{x}"), getattr(row, f"high_{x}")
-        return [int(v) for v in (low, high) if not pd.isna(v)] if low != high else [int(low)]
+        if low == high:
+            return [int(low)]
+        return ([int(low)] if low > 0 else []) + ([] if pd.isna(high) else [int(high)])
     return [int(getattr(row, f"value_{x}"))]
 
 
@@ -722,7 +725,7 @@ def _disagreement_row(ax, t: Tables, y: int, row) -> bool:
     if series is not None and not any(from_series.values()):
         words[-1] += f"   ◆ the series: {series:,}"
     ax.text(TEXT_AT, y, "\n".join(words), va="center", ha="left", fontsize=7.2, color="#333333", linespacing=1.25,
-            clip_on=True)
+            clip_on=True, parse_math=False)
     return series is not None or any(from_series.values())
 
 
