@@ -23,12 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import reconcile_checks as checks
+from . import reconcile_counts as counts
 from .config import Paths
 from .errors import MonthError, TallyError
 from .months import check_month, month_range
 from .reconcile_explain import (Context, behind, bound_note, claim_ids, figure_text, qualified_group, says,
                                 source_ids, span)
-from .reconcile_groups import INF, Group, aliases, make_groups, supersede_aliases, to_claims
+from .reconcile_groups import INF, Group, aliases, make_groups, relabels, supersede_aliases, to_claims
 from .reconcile_network import COUNTRIES, Series, nested, pieces
 from .reconcile_text import (aligned, count_words, month_code, month_end, month_index, month_list, month_start,
                              months_phrase, period_phrase, qualified, sentence)
@@ -60,12 +61,13 @@ def reconcile(claims: pd.DataFrame) -> Reconciliation:
     """Reconcile the claims table (see module docstring). No I/O; deterministic."""
     records = to_claims(claims)
     groups = make_groups(records)
-    pairs = aliases(groups)
+    pairs = aliases(groups) + relabels(groups)
     supersede_aliases(pairs)
     ctx = Context(records, groups, Series(groups))
     reading_records, headline_rows = checks.readings(ctx)
     rows = (headline_rows + checks.country_sums(ctx) + checks.group_conflicts(ctx) + checks.own_months(ctx)
-            + checks.period_sums(ctx) + checks.period_wordings(ctx, pairs))
+            + checks.period_sums(ctx) + checks.period_wordings(ctx, pairs) + counts.same_source(ctx)
+            + counts.running_counts(ctx))
     rows += checks.leftovers(ctx, rows)
     return Reconciliation(
         monthly=_frame(monthly_rows(ctx, *core_months(records)), MONTHLY_COLUMNS, "monthly"),

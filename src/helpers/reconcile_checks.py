@@ -7,7 +7,7 @@ from itertools import combinations
 
 from .reconcile_explain import (Context, behind, claim_ids, figure_of, figure_text, ordered, qualified_group,
                                 reason, says, source_ids, span, who)
-from .reconcile_groups import TIER_WORDS, Claim, Group, period_backing, wording_of
+from .reconcile_groups import TIER_WORDS, Claim, Group, period_backing, relabelled, wording_of
 from .reconcile_network import FAMILY_OF, VarKey
 from .reconcile_text import (aligned, count_words, day, during, join, metric_words, month_end,
                              month_index, month_name, month_start, number_word, period_phrase, qualified, sentence,
@@ -528,7 +528,7 @@ def period_wordings(ctx: Context, pairs: list[tuple[Group, Group, int]]) -> list
     for a, b, value in pairs:
         keep, other = sorted((a, b), key=period_backing)
         ka, kb = _with_value(keep, value), _with_value(other, value)
-        if wording_of(a) or wording_of(b):
+        if wording_of(a) or wording_of(b) or relabelled(a, b):
             rows.append(_wording_row(keep, other, ka, kb))
         ia, ib = interval(ka[0]), interval(kb[0])
         if gap(ia, ib):
@@ -559,6 +559,9 @@ def _wording_row(keep: Group, other: Group, ka, kb) -> dict:
     text = (f"{says(ka[1], fa)} {what(keep.metric, keep.country)} for {_days(keep, ka[1])}; "
             f"{says(kb[1], fb)} for {_days(other, kb[1])}. The same figure cannot cover both periods; "
             f"they differ by {abs(keep.days - other.days)} days")
+    if relabelled(keep, other):
+        text += (". The figures for the shorter period are repeated, metric for metric, for the longer one that "
+                 "contains it: the longer period is most likely a relabelling of the shorter")
     return row("period_wording", keep.start, keep.end, keep.country, keep.metric,
                (f"{fa} for {period_phrase(keep.start, keep.end)} ({keep.days} days)", ka[1]),
                (f"{fb} for {period_phrase(other.start, other.end)} ({other.days} days)", kb[1]),
