@@ -40,7 +40,7 @@ def at(df, start, end, **where):
 def test_every_kind_of_disagreement_occurs(disc):
     counts = disc["kind"].value_counts().to_dict()
     assert set(counts) == {"headline_vs_breakdown", "country_sum", "cross_source", "period_sum", "period_wording",
-                           "revision", "bounds"}
+                           "revision", "bounds", "same_source"}  # no running count falls in the real data
 
 
 def test_task_and_purpose_reads_the_june_2023_total_as_iraq(disc):
@@ -98,12 +98,12 @@ def test_more_than_95_against_exactly_95(disc):
 
 
 def test_january_2023_syria_operations_agree_with_the_release(disc, monthly, claims):
-    """GFATF's Syria 10 is what CENTCOM's release implies: 43 in all minus Iraq's 33 (no U.S.-only operations)."""
+    """GFATF's and Eye of Euphrates' Syria 10 is what CENTCOM's release implies: 43 in all minus Iraq's 33 (no U.S.-only operations)."""
     assert at(disc, "2023-01-01", "2023-01-31").empty
     reported = cell(monthly, "2023-01", "syria", "operations")
     assert (reported.value, reported.basis) == (10, "reported")
-    gfatf = claims[(claims["source_id"] == "gfatf-2023-02-03") & (claims["country"] == "syria")
-                   & (claims["metric"] == "operations")]
+    gfatf = claims[claims["source_id"].isin(["gfatf-2023-02-03", "eyeofeuphrates-2023-02-16"])
+                   & (claims["country"] == "syria") & (claims["metric"] == "operations")]
     without = reconcile(claims.drop(index=gfatf.index))
     syria = cell(without.monthly, "2023-01", "syria", "operations")
     assert (syria.value, syria.basis) == (10, "derived")
@@ -131,8 +131,12 @@ def test_first_half_2024_minus_first_quarter_gives_the_second_quarter(periods):
     assert (got[("all", "killed")], got[("all", "detained")]) == (26, 103)
 
 
-def test_march_2023_killed_derived_from_the_january_to_july_total(monthly):
+def test_march_2023_killed_reported_and_derived_from_the_january_to_july_total(monthly, claims):
     march = cell(monthly, "2023-03", "all", "killed")
+    assert (march.value, march.basis, march.source_ids) == (9, "reported", "eurasiareview-2023-04-05")
+    # without the one source that gives March, the January to July total still derives the same 9
+    eurasia = claims[claims["source_id"] == "eurasiareview-2023-04-05"]
+    march = cell(reconcile(claims.drop(index=eurasia.index)).monthly, "2023-03", "all", "killed")
     assert (march.value, march.basis) == (9, "derived")
     assert march.note.startswith(
         "Derived: 9, because the figure for January to July 2023 is 81 (Task & Purpose and Thin Line News)")

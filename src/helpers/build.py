@@ -16,16 +16,21 @@ import pandas as pd
 
 from .config import Paths
 from .tables import CLAIM_COLUMNS
-from .vocab import bounds, period_days, period_kind
+from .vocab import CORE_METRICS, bounds, period_days, period_kind
 
 
 def claims_from_raw(sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """Every figure joined with its source, with bounds and the period's length and kind."""
+    if "scope" not in figures:
+        figures = figures.assign(scope="tally", qualifier_as_curated="")
     df = figures.merge(sources, on="source_id", how="left", suffixes=("", "_source"), validate="many_to_one")
     df["claim_id"] = df["line"].map(lambda n: f"F{n:04d}")
     lows, highs, days, kinds = [], [], [], []
-    for value, qualifier, start, end in zip(df["value"], df["qualifier"], df["period_start"], df["period_end"]):
+    for value, qualifier, start, end, scope, metric in zip(df["value"], df["qualifier"], df["period_start"],
+                                                           df["period_end"], df["scope"], df["metric"]):
         low, high = bounds(value, qualifier)
+        if scope == "event" and metric in CORE_METRICS:
+            high = None  # one strike or raid: at least its count happened in its period, maybe more
         lows.append(low)
         highs.append(high)
         s = None if pd.isna(start) else start.date()
@@ -43,10 +48,16 @@ def claims_from_raw(sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFram
 
 def load_claims(paths: Paths | None = None) -> pd.DataFrame:
     """Claims built straight from the raw files (validated); the same table ``claims.csv`` holds."""
+    from . import amendments
     from .curate import load_raw  # here: the validation library is slow to import, and reading needs none
+    from .errors import DataError
 
-    sources, figures = load_raw(paths or Paths.at())
-    return claims_from_raw(sources, figures)
+    paths = paths or Paths.at()
+    sources, figures = load_raw(paths)
+    problems = amendments.problems(paths, set(figures["line"]))
+    if problems:
+        raise DataError(problems)
+    return claims_from_raw(sources, amendments.apply(figures, amendments.load(paths)))
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

@@ -11,10 +11,12 @@ from .errors import DataError, TallyError
 
 
 def _check(args) -> int:
+    from . import amendments
     from .curate import validate
 
     paths = Paths.at(args.root)
     sources, figures, problems = validate(paths)
+    problems += amendments.problems(paths)
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
@@ -46,6 +48,20 @@ def _ingest(args) -> int:
     return run_ingest(Paths.at(args.root), args.file, args.url, args.yes, sys.stdout, sys.stderr)
 
 
+def _add(args) -> int:
+    from datetime import date
+
+    from .add import run_add
+
+    return run_add(Paths.at(args.root), args.file, args.yes, date.today().isoformat(), sys.stdout)
+
+
+def _total(args) -> int:
+    from .reconcile.totals import run_total
+
+    return run_total(Paths.at(args.root), args.span, args.metric, args.country, sys.stdout)
+
+
 def _report(args) -> int:
     from .report import run_report
 
@@ -74,6 +90,19 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--url", required=True, help="the release's web address")
     i.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
     i.set_defaults(func=_ingest)
+    ad = sub.add_parser("add", parents=[root], help="append hand-curated figures (one CSV row per figure) to data/raw/")
+    ad.add_argument("file", metavar="FILE")
+    ad.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
+    ad.set_defaults(func=_add)
+    t = sub.add_parser("total", parents=[root], help="the total of a metric over any span, and how it is known",
+                       description="The total of a core metric over a span of whole months: a stated or derived "
+                                   "value where one exists, else the tightest bounds the figures allow.",
+                       epilog="example: tally total 2024-01..2024-06 operations --country syria")
+    t.add_argument("span", metavar="SPAN", help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn, or FROM..TO (2025-07..2025-12)")
+    t.add_argument("metric", metavar="METRIC", help="operations, partnered_operations, us_only_operations, killed "
+                                                    "or detained")
+    t.add_argument("--country", default="all", help="all (default), iraq or syria")
+    t.set_defaults(func=_total)
     r = sub.add_parser("report", parents=[root], help="render the monthly report(s) into reports/")
     which = r.add_mutually_exclusive_group()
     which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")

@@ -49,6 +49,10 @@ class Paths:
         return self.raw / "events.csv"
 
     @property
+    def amendments_csv(self) -> Path:
+        return self.raw / "amendments.csv"
+
+    @property
     def claims_csv(self) -> Path:
         return self.processed / "claims.csv"
 

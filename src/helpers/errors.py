@@ -21,3 +21,9 @@ class ParseError(TallyError):
 
 class MonthError(TallyError):
     """A month that is malformed or outside the data."""
+
+
+class UsageError(TallyError):
+    """A command given arguments it cannot use (a malformed span, an unknown metric)."""
+
+    exit_code = 2

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .config import Paths
 from .tables import read_claims
-from .vocab import CENTCOM_KINDS, CORE_METRICS, DISCREPANCY_KINDS
+from .vocab import CENTCOM_KINDS, CORE_METRICS, DISCREPANCY_KINDS, RUNNING_METRICS, STOCK_METRICS
 
 
 def claims(paths: Paths | None = None) -> pd.DataFrame:
@@ -116,3 +116,16 @@ def month_sum(monthly: pd.DataFrame, start: str, end: str, country: str, metric:
              "note": f"sum of {len(rows)} months" if known else
              "cannot be summed: " + ", ".join(rows.loc[values.isna(), "month"]) + " not determined"}
     return pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+
+
+def point_in_time(claims: pd.DataFrame) -> pd.DataFrame:
+    """The counts of a state at one moment (camp populations, detainees held) and the counts that run
+    over time (detainees transferred so far), one row per figure: its date (the end of its period), the
+    start a running count runs from, the value with its bounds, and whose figure it is."""
+    rows = claims[claims["metric"].isin(STOCK_METRICS + RUNNING_METRICS)].copy()
+    rows["running"] = rows["metric"].isin(RUNNING_METRICS)
+    rows["date"] = rows["period_end"]
+    rows["since"] = rows["period_start"].where(rows["running"])
+    cols = ["metric", "country", "date", "since", "value", "qualifier", "low", "high", "publisher", "attributed_to",
+            "source_id", "claim_id"]
+    return rows[cols].sort_values(["metric", "country", "date", "claim_id"], kind="mergesort").reset_index(drop=True)

@@ -920,3 +920,44 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- point-in-time counts: camps, detainees held, transfers so far --------------------------------------------
+
+WHOSE_COLOURS = {"centcom": PALETTE[0], "outlet": PALETTE[1], "other": PALETTE[3], "lig": PALETTE[4]}
+WHOSE_LABELS = {"centcom": "CENTCOM (its own or quoted)", "outlet": "an outlet's own figure",
+                "other": "another party (e.g. the Iraqi government)", "lig": "Lead Inspector General"}
+
+
+@themed
+def point_in_time(table: pd.DataFrame, metrics: list[str] | None = None) -> Figure:
+    """One panel per metric of ``explore.point_in_time``: each figure a dot at its date, coloured by whose it
+    is; a qualified figure is a vertical range (an arrow where there is no upper limit)."""
+    from .vocab import METRICS
+
+    metrics = metrics or list(dict.fromkeys(table["metric"]))
+    fig = _new_figure(8.5, 2.3 * len(metrics) + 0.6)
+    axes = fig.subplots(len(metrics), 1, squeeze=False)[:, 0]
+    seen: set[str] = set()
+    for ax, metric in zip(axes, metrics):
+        rows = table[table["metric"] == metric]
+        for whose, part in rows.groupby("attributed_to", sort=True):
+            colour = WHOSE_COLOURS.get(whose, "#555555")
+            seen.add(whose)
+            ax.scatter(part["date"], part["value"], s=22, color=colour, zorder=3)
+            for _, r in part.iterrows():
+                if r["low"] != r["value"] or pd.isna(r["high"]) or r["high"] != r["value"]:
+                    top = r["value"] * 1.15 if pd.isna(r["high"]) else r["high"]
+                    ax.annotate("", xy=(r["date"], top), xytext=(r["date"], r["low"]),
+                                arrowprops={"arrowstyle": "-|>" if pd.isna(r["high"]) else "|-|",
+                                            "color": colour, "lw": 1, "shrinkA": 0, "shrinkB": 0})
+        words = re.sub(r"\s*\(.*\)$", "", METRICS.get(metric, metric))
+        ax.set_title(words[:1].upper() + words[1:], fontsize=10)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    handles = [Line2D([], [], marker="o", linestyle="", color=WHOSE_COLOURS[w], label=WHOSE_LABELS[w])
+               for w in WHOSE_COLOURS if w in seen]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
+    fig.suptitle("Counts at a moment and counts so far, as each source gave them")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

@@ -25,6 +25,7 @@ CLAIM_COLUMNS = [
     "claim_id", "source_id", "kind", "publisher", "title", "url", "published", "published_approx",
     "release_number", "attributed_to", "period_start", "period_end", "period_days", "period_kind",
     "period_wording", "country", "metric", "value", "qualifier", "low", "high", "entry", "mention", "note",
+    "scope", "qualifier_as_curated",
 ]
 MONTHLY_COLUMNS = ["month", "country", "metric", "value", "low", "high", "basis", "source_ids", "note"]
 # Each side of a disagreement: its number, how it is qualified, what it allows, what it is, and its parts.

@@ -34,7 +34,27 @@ METRICS = {
     "al_hol_al_roj_population": "people in the al-Hol and al-Roj camps (point in time)",
     "isis_inspired_plots_in_us": "ISIS-inspired plots or attacks against targets in the United States",
     "us_personnel_injured": "U.S. personnel injured",
+    "mortars_rockets_destroyed": "mortars and rockets of ISIS destroyed",
+    "detainees_linked_to_detention_attack_plots": "detained ISIS members found to be involved in plots to attack "
+    "detention facilities",
+    "detainees_transferred_iraqi_nationals": "of the ISIS detainees transferred, those of Iraqi nationality",
+    "detainees_transferred_syrian_nationals": "of the ISIS detainees transferred, those of Syrian nationality",
+    "iraqi_citizens_repatriated": "Iraqi citizens repatriated from Syria (mostly from the al-Hol camp)",
+    "iraqi_families_repatriated": "Iraqi families repatriated from Syria (mostly from the al-Hol camp)",
+    "al_hol_children": "children in the al-Hol camp (point in time)",
+    "iraqi_al_hol_residents": "Iraqi residents of the al-Hol camp (point in time)",
+    "iraq_al_hol_population_returned_pct": "share of Iraq's al-Hol population returned home, in per cent (point in "
+    "time)",
 }
+
+# Counts of a state at one moment (a camp's population, detainees held): a series of their own,
+# never added up over time.
+STOCK_METRICS = ("isis_fighters_at_large", "isis_detainees_in_facilities", "al_hol_al_roj_population",
+                 "al_hol_children", "iraqi_al_hol_residents", "iraq_al_hol_population_returned_pct")
+# Counts that run over time from a start: two counts from the same start never fall.
+RUNNING_METRICS = ("detainees_transferred", "detainees_transferred_iraqi_nationals",
+                   "detainees_transferred_syrian_nationals", "iraqi_citizens_repatriated",
+                   "iraqi_families_repatriated")
 
 QUALIFIERS = ("exact", "at_least", "more_than", "nearly", "about", "up_to")
 
@@ -56,6 +76,8 @@ DISCREPANCY_KINDS = {
     "period_wording": "the source's words say one span and the dates of the same figures elsewhere another",
     "revision": "the same publisher, or CENTCOM through different outlets, later gives another value",
     "bounds": "a qualified figure ('more than', 'nearly') cannot hold together with another figure",
+    "same_source": "one source gives two different figures for the same period, country and metric",
+    "running_count": "a count that runs over time falls, or two counts of it for the same day cannot both hold",
 }
 
 # Whose figure a row is, whatever the document that printed it.

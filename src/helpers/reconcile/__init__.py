@@ -38,8 +38,9 @@ from ..tables import (
 )
 from ..vocab import CORE_METRICS
 from . import _checks as checks
+from . import _counts as counts
 from ._explain import Context
-from ._groups import INF, aliases, make_groups, supersede_aliases, to_claims
+from ._groups import INF, aliases, make_groups, relabels, supersede_aliases, to_claims
 from ._network import Series
 from ._series import monthly_rows, period_rows
 
@@ -61,12 +62,13 @@ def reconcile(claims: pd.DataFrame) -> Reconciliation:
     """Reconcile the claims table (see module docstring). No I/O; deterministic."""
     records = to_claims(claims)
     groups = make_groups(records)
-    pairs = aliases(groups)
+    pairs = aliases(groups) + relabels(groups)
     supersede_aliases(pairs)
     ctx = Context(records, groups, Series(groups))
     reading_records, headline_rows = checks.readings(ctx)
     rows = (headline_rows + checks.country_sums(ctx) + checks.group_conflicts(ctx) + checks.own_months(ctx)
-            + checks.period_sums(ctx) + checks.period_wordings(ctx, pairs))
+            + checks.period_sums(ctx) + checks.period_wordings(ctx, pairs) + counts.same_source(ctx)
+            + counts.running_counts(ctx))
     rows += checks.leftovers(ctx, rows)
     return Reconciliation(
         monthly=_frame(monthly_rows(ctx, *core_months(records)), MONTHLY_COLUMNS, "monthly"),

@@ -36,7 +36,7 @@ from ._explain import (
     span,
     who,
 )
-from ._groups import INF, TIER_WORDS, Claim, Group, period_backing, wording_of
+from ._groups import INF, TIER_WORDS, Claim, Group, period_backing, relabelled, wording_of
 from ._network import FAMILY_OF, VarKey
 
 KINDS = ("headline_vs_breakdown", "country_sum", "cross_source", "period_sum", "period_wording", "revision",
@@ -618,7 +618,7 @@ def period_wordings(ctx: Context, pairs: list[tuple[Group, Group, int]]) -> list
     for a, b, value in pairs:
         keep, other = sorted((a, b), key=period_backing)
         ka, kb = _with_value(keep, value), _with_value(other, value)
-        if wording_of(a) or wording_of(b):
+        if wording_of(a) or wording_of(b) or relabelled(a, b):
             rows.append(_wording_row(keep, other, ka, kb))
         ia, ib = interval(ka[0]), interval(kb[0])
         if gap(ia, ib):
@@ -649,6 +649,9 @@ def _wording_row(keep: Group, other: Group, ka, kb) -> dict:
     text = (f"{says(ka[1], fa)} {what(keep.metric, keep.country)} for {_days(keep, ka[1])}; "
             f"{says(kb[1], fb)} for {_days(other, kb[1])}. The same figure cannot cover both periods; "
             f"they differ by {abs(keep.days - other.days)} days")
+    if relabelled(keep, other):
+        text += (". The figures for the shorter period are repeated, metric for metric, for the longer one that "
+                 "contains it: the longer period is most likely a relabelling of the shorter")
     return row("period_wording", keep.start, keep.end, keep.country, keep.metric,
                _for_period(figures_side(*ka), keep), _for_period(figures_side(*kb), other),
                other.days - keep.days, text, _alias_resolution(keep, other), b_period=(other.start, other.end))

@@ -27,6 +27,9 @@ TIER_WORDS = {0: "CENTCOM's own figure", 1: "an outlet quoting CENTCOM", 2: "an 
 # Two figures with the same value whose periods overlap by this share of their union are taken to
 # be one figure given two different periods (e.g. "in the past 60 days" against "since August 29").
 ALIAS_OVERLAP = 0.75
+# A shorter period inside a longer one whose figures a source repeats for the longer: at most half
+# its length (a week inside a month), so that a month inside a quarter by chance is not taken for it.
+RELABEL_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -118,9 +121,10 @@ def _date(value) -> date | None:
     return None if pd.isna(value) else value.date()
 
 
-def tier_of(kind: str, attributed: str) -> int:
-    """0 CENTCOM's own document, 1 an outlet quoting CENTCOM, 2 an outlet's own figure, 3 other/LIG."""
-    if attributed in ("other", "lig"):
+def tier_of(kind: str, attributed: str, scope: str = "tally") -> int:
+    """0 CENTCOM's own document, 1 an outlet quoting CENTCOM, 2 an outlet's own figure, 3 other/LIG, or a
+    count that mixes ISIS with another group."""
+    if attributed in ("other", "lig") or scope == "mixed_groups":
         return 3
     if kind in CENTCOM_KINDS:
         return 0
@@ -132,8 +136,9 @@ def to_claims(df: pd.DataFrame) -> list[Claim]:
     cols = ["claim_id", "source_id", "kind", "publisher", "published", "published_approx", "attributed_to",
             "period_start", "period_end", "period_wording", "country", "metric", "value", "qualifier",
             "low", "high", "mention"]
+    scopes = df["scope"].tolist() if "scope" in df else ["tally"] * len(df)
     out = []
-    for row in zip(*(df[c].tolist() for c in cols)):
+    for row, scope in zip(zip(*(df[c].tolist() for c in cols)), scopes):
         (cid, sid, kind, publisher, published, approx, attributed, start, end, wording, country, metric,
          value, qualifier, low, high, mention) = row
         published = _date(published)
@@ -142,7 +147,7 @@ def to_claims(df: pd.DataFrame) -> list[Claim]:
             attributed=attributed, start=_date(start), end=_date(end), wording=wording or "", country=country,
             metric=metric, value=int(value), qualifier=qualifier, lo=int(low),
             hi=INF if pd.isna(high) else int(high), mention=int(mention),
-            tier=tier_of(kind, attributed), name=source_name(kind, publisher, published, bool(approx)),
+            tier=tier_of(kind, attributed, scope), name=source_name(kind, publisher, published, bool(approx)),
         ))
     return out
 
@@ -219,6 +224,38 @@ def aliases(groups: list[Group]) -> list[tuple[Group, Group, int]]:
     return pairs
 
 
+def relabels(groups: list[Group]) -> list[tuple[Group, Group, int]]:
+    """Pairs (longer, shorter) where a source gives for a longer period the very figures others give for a
+    shorter period inside it (a week's tally called "May"): the same values, for the same country and
+    metric, on at least two metrics of the same two periods. Each pair is listed once per metric."""
+    by_key: dict[tuple, list[Group]] = defaultdict(list)
+    for g in groups:
+        by_key[(g.start, g.end)].append(g)
+    out = []
+    for (start, end), outer in sorted(by_key.items()):
+        for (s2, e2), inner in sorted(by_key.items()):
+            if (s2, e2) == (start, end) or s2 < start or e2 > end:
+                continue
+            if (e2 - s2).days + 1 > RELABEL_SHARE * ((end - start).days + 1):
+                continue
+            matches = []
+            for a in outer:
+                for b in inner:
+                    if (a.country, a.metric) != (b.country, b.metric):
+                        continue
+                    shared = {c.value for c in a.claims} & {c.value for c in b.claims}
+                    if shared:
+                        matches.append((a, b, min(shared)))
+            if len({a.metric for a, _, _ in matches}) >= 2:
+                out.extend(matches)
+    return out
+
+
+def relabelled(a: Group, b: Group) -> bool:
+    """Are two groups of one figure a relabelled period (one inside the other), not two readings of one?"""
+    return overlap_share(a, b) < ALIAS_OVERLAP
+
+
 def wording_of(group: Group) -> str:
     return next((c.wording for c in group.claims if c.wording), "")
 
@@ -231,7 +268,8 @@ def period_backing(group: Group) -> tuple:
 def supersede_aliases(pairs: list[tuple[Group, Group, int]]) -> None:
     """Where one figure is given for two periods in words, the series uses the better-backed period only."""
     for a, b, _ in pairs:
-        if not (wording_of(a) or wording_of(b)) or not (a.status == b.status == "used"):
+        worded = wording_of(a) or wording_of(b) or relabelled(a, b)
+        if not worded or not (a.status == b.status == "used"):
             continue
         keep, drop = sorted((a, b), key=period_backing)
         drop.status = "superseded"
