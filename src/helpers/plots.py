@@ -933,8 +933,6 @@ WHOSE_LABELS = {"centcom": "CENTCOM (its own or quoted)", "outlet": "an outlet's
 def point_in_time(table: pd.DataFrame, metrics: list[str] | None = None) -> Figure:
     """One panel per metric of ``explore.point_in_time``: each figure a dot at its date, coloured by whose it
     is; a qualified figure is a vertical range (an arrow where there is no upper limit)."""
-    from .vocab import METRICS
-
     metrics = metrics or list(dict.fromkeys(table["metric"]))
     fig = _new_figure(8.5, 2.3 * len(metrics) + 0.6)
     axes = fig.subplots(len(metrics), 1, squeeze=False)[:, 0]
@@ -951,8 +949,8 @@ def point_in_time(table: pd.DataFrame, metrics: list[str] | None = None) -> Figu
                     ax.annotate("", xy=(r["date"], top), xytext=(r["date"], r["low"]),
                                 arrowprops={"arrowstyle": "-|>" if pd.isna(r["high"]) else "|-|",
                                             "color": colour, "lw": 1, "shrinkA": 0, "shrinkB": 0})
-        words = re.sub(r"\s*\(.*\)$", "", METRICS.get(metric, metric))
-        ax.set_title(words[:1].upper() + words[1:], fontsize=10)
+        words = metric_words(metric)
+        ax.set_title(words[:1].upper() + words[1:], fontsize=10, parse_math=False)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     handles = [Line2D([], [], marker="o", linestyle="", color=WHOSE_COLOURS[w], label=WHOSE_LABELS[w])
