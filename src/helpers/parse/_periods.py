@@ -1,0 +1,182 @@
+"""Period phrases and their dates: the table of phrases, one small resolver per kind, and merging."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ._patterns import _D1, _D2, _GAP, _M1, _M2, _MON, _NUMWORD, _Y1, _Y2, _YEAR, _date, _day, _g, _month, _number, _re
+
+# --------------------------------------------------------------------------- period phrases
+
+# (kind, words one of which the text needs - "M" a month name, "Y" a year -, pattern), in priority
+# order: a phrase claims its words.
+_PERIODS = (
+    ("range", ("from", "between"),  # "from Oct. 1 to Nov. 6"
+     _re(rf"\b(?:from|between)\s+{_M1}\s+{_D1}(?:,?\s+{_Y1})?,?\s*(?:to|through|until|till|and|-)\s*"
+         rf"(?:{_M2}\s+)?{_D2}(?:,?\s+{_Y2})?")),
+    ("range", ("M",), _re(rf"\b{_M1}\s+{_D1}(?:,?\s+{_Y1})?\s*(?:-|to|through)\s*{_M2}\s+{_D2}(?:,?\s+{_Y2})?")),
+    ("since_day", ("since", "following", "after"),  # "since August 29", "following the Dec. 13 attack"
+     _re(rf"\b(?:since|following|after)\s+(?:[\w'-]+\s+){{0,5}}?(?:on\s+)?{_M1}\s+{_D1}(?:,?\s+{_Y1})?"
+         r"(?:\s+(?:attack|strike|raid|ambush|bombing|shooting))?")),
+    ("since_month", ("since",),
+     _re(rf"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+)?{_M1}(?:,?\s+{_Y1})?(?!\s*[0-9])")),
+    ("since_year", ("since",), _re(rf"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+)?(?:the\s+year\b|{_Y1})")),
+    ("this_year", ("this year", "so far", "to-date", "to date"),
+     _re(rf"\b(?:so\s+far\s+this\s+year|so\s+far\s+in\s+{_Y1}|this\s+year|year[- ]to[- ]date)\b")),
+    ("half", ("half", "six months"),  # "in the first half of 2024", "the first six months of 2024"
+     _re(rf"\b(?:(?:in|during|for|over|throughout)\s+)?the\s+(?:{_g('h', 'first|second|1st|2nd')}\s+half|"
+         rf"{_g('s', 'first|last')}\s+six\s+months)\s+of\s+(?:(?:the\s+)?(?:calendar\s+)?year\s+)?{_Y1}")),
+    ("quarter", ("quarter",),
+     _re(rf"\b(?:the\s+)?{_g('qn', 'first|second|third|fourth|1st|2nd|3rd|4th')}\s+quarter\s+of\s+"
+         rf"(?:(?:calendar\s+)?year\s+)?{_Y1}")),
+    ("relative", ("past", "last", "previous", "preceding"),  # "over the last six months", "in the past 60 days"
+     _re(rf"\b(?:(?:over|in|during|for|within|throughout)\s+)?the\s+(?:past|last|previous|preceding)\s+"
+         rf"(?:{_g('n', _NUMWORD + '|[0-9]{1,4}')}\s+)?{_g('u', 'days?|weeks?|months?|years?')}\b")),
+    ("months", ("M",),  # "January through March 2024", "September and October"
+     _re(rf"\b(?:(?:from|between|for|during|in|over|throughout)\s+)?(?:the\s+months\s+of\s+)?"
+         rf"{_M1}(?!\s*[0-9]{{1,2}}\b)(?:,?\s+{_Y1})?\s*(?:\s(?:through|to|thru|until|and)\s|-)\s*"
+         rf"{_M2}(?!\s*[0-9]{{1,2}}\b)(?:,?\s+{_Y2})?")),
+    ("year", ("Y",),  # "Calendar year 2022", "Year in Review 2022", "in 2023"
+     _re(rf"\b(?:calendar\s+year|CY)\s*{_Y1}|\b{_g('y2', _YEAR)}\s+year\s+in\s+review|"
+         rf"\byear\s+in\s+review\W{{0,3}}{_g('y3', _YEAR)}|"
+         rf"\b(?:in|during|for|throughout)\s+(?:the\s+year\s+)?{_g('y4', _YEAR)}(?!\s*[-/][0-9])")),
+    ("month", ("M",), _re(rf"\b(?:(?:for|during|in|throughout|over)\s+)?(?:the\s+month\s+of\s+)?{_M1},?\s+{_Y1}")),
+    ("month", ("M",), _re(rf"\b(?:for|during|in|throughout|the\s+month\s+of)\s+{_M1}(?!\s*[0-9])")),
+    ("on_day", ("M",),  # a single day: "On Dec. 19, U.S. forces struck ..."
+     _re(rf"\bon\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_M1}\s+{_D1}(?:,?\s+{_Y1})?")),
+)
+_PERIOD_WORDS = tuple({w for period in _PERIODS for w in period[1] if len(w) > 1})
+_MONTH_NAME, _YEAR_NUMBER = _re(_MON), _re(rf"\b{_YEAR}")
+# Spans relative to the release, or given in days: adjacent ones merge, the most explicit winning.
+_RANK_OF = {"range": 3, "since_day": 2, "since_month": 1, "since_year": 1, "this_year": 1, "relative": 0}
+_MERGED = 9
+_HALF = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "last": 2}
+_QUARTER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _minus_months(d: date, n: int) -> date | None:
+    y, m0 = divmod(d.year * 12 + d.month - 1 - n, 12)
+    if y < 1:
+        return None
+    return date(y, m0 + 1, min(d.day, calendar.monthrange(y, m0 + 1)[1]))
+
+
+def _year_for(month: int, day: int, released: date | None) -> int | None:
+    """The year of a yearless date: the release's, or the year before if that would follow the release."""
+    if released is None:
+        return None
+    return released.year - 1 if (month, day) > (released.month, released.day) else released.year
+
+
+# --------------------------------------------------------------------------- periods
+
+@dataclass
+class _Phrase:
+    start: int
+    end: int
+    kind: str
+    period: tuple[date, date] | None
+    wording: str
+    rank: int = -1  # see _RANK_OF
+
+
+def _resolve(kind: str, m: re.Match, released: date | None, year_hint: int | None) -> tuple[date, date] | None:
+    """Dates of a period phrase; None when they depend on a release date the text lacks."""
+    g = {k: v for k, v in m.groupdict().items() if v}
+    y1 = int(g["y1"]) if "y1" in g else None
+    try:
+        if kind == "range":
+            m1, d1 = _month(g["m1"]), _day(g["d1"])
+            m2, d2 = (_month(g["m2"]) if "m2" in g else m1), _day(g["d2"])
+            y2 = int(g["y2"]) if "y2" in g else (y1 if y1 and "m2" not in g else _year_for(m2, d2, released))
+            if y2 is None:
+                return None
+            start, end = _date(y1 or y2, m1, d1), _date(y2, m2, d2)
+            if start and end and start > end and not y1:  # "from Dec. 20 to Jan. 3"
+                start = _date(y2 - 1, m1, d1)
+            return (start, end) if start and end and start <= end else None
+        if kind == "on_day":
+            m1, d1 = _month(g["m1"]), _day(g["d1"])
+            y = y1 or _year_for(m1, d1, released)
+            d = _date(y, m1, d1) if y else None
+            return (d, d) if d else None
+        if kind in ("months", "month"):
+            m1 = _month(g["m1"])
+            m2 = _month(g["m2"]) if "m2" in g else m1
+            y2 = (int(g["y2"]) if "y2" in g else y1 if (y1 and "m2" not in g)
+                  else year_hint or _year_for(m2, 1, released))
+            if y2 is None:
+                return None
+            y1 = y1 or (y2 if m1 <= m2 else y2 - 1)
+            start, end = date(y1, m1, 1), _month_end(y2, m2)
+            return (start, end) if start <= end else None
+        if kind == "half":
+            h = _HALF[(g.get("h") or g["s"]).lower()]
+            return date(y1, 6 * h - 5, 1), _month_end(y1, 6 * h)
+        if kind == "quarter":
+            q = _QUARTER[g["qn"].lower()]
+            return date(y1, 3 * q - 2, 1), _month_end(y1, 3 * q)
+        if kind == "year":
+            y = int(g.get("y1") or g.get("y2") or g.get("y3") or g["y4"])
+            return date(y, 1, 1), date(y, 12, 31)
+        if released is None:
+            return None
+        if kind == "since_day":
+            m1, d1 = _month(g["m1"]), _day(g["d1"])
+            start = _date(y1 or _year_for(m1, d1, released), m1, d1)
+        elif kind == "since_month":
+            m1 = _month(g["m1"])
+            start = date(y1 or _year_for(m1, 1, released), m1, 1)
+        elif kind in ("since_year", "this_year"):
+            start = date(y1 or released.year, 1, 1)
+        else:  # back from the release date, both ends included: 60 days = the release day and 59 before
+            n = _number(g["n"]) if "n" in g else 1
+            unit = g["u"].lower().rstrip("s")
+            if unit in ("day", "week"):
+                days = n * (7 if unit == "week" else 1)
+                start = released - timedelta(days=days - 1) if days >= 1 else None
+            else:  # "over the last six months" in a release of Dec. 17: from June 17
+                start = _minus_months(released, n * (12 if unit == "year" else 1))
+        return (start, released) if start and start <= released else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _phrases(text: str, released: date | None, year_hint: int | None) -> list[_Phrase]:
+    """The period phrases of a unit in text order, adjacent ones ("over the past month, from Oct. 1 to
+    Nov. 6") merged. Wording is kept for spans relative to the release or given in days."""
+    found: list[_Phrase] = []
+    low = text.lower()
+    present = {w for w in _PERIOD_WORDS if w in low}
+    present |= {"M"} if _MONTH_NAME.search(text) else set()
+    present |= {"Y"} if _YEAR_NUMBER.search(text) else set()
+    for kind, needs, pattern in _PERIODS:
+        if present.isdisjoint(needs):
+            continue
+        for m in pattern.finditer(text):
+            if any(m.start() < p.end and p.start < m.end() for p in found):
+                continue
+            words = m.group().strip(" ,")
+            if kind not in _RANK_OF:
+                wording = ""  # a calendar period: its dates say it all
+            else:  # "Over the last six months" -> "over the last six months"; a month keeps its capital
+                wording = words if _MONTH_NAME.match(words) else words[0].lower() + words[1:]
+            found.append(_Phrase(m.start(), m.end(), kind, _resolve(kind, m, released, year_hint), wording,
+                                 _RANK_OF.get(kind, -1)))
+    found.sort(key=lambda p: p.start)
+    merged: list[_Phrase] = []
+    for p in found:
+        last = merged[-1] if merged else None
+        if (last and last.rank >= 0 and p.rank >= 0 and last.kind != p.kind
+                and {last.kind, p.kind} & {"range", "since_day"} and _GAP.fullmatch(text, last.end, p.start)):
+            best = max(last, p, key=lambda x: x.rank)
+            merged[-1] = _Phrase(last.start, p.end, best.kind, best.period, f"{last.wording}; {p.wording}", _MERGED)
+        else:
+            merged.append(p)
+    return merged
