@@ -57,7 +57,7 @@ _WITH_PARTNERS = (r"(?:(?P<along>alongside)|in\s+cooperation\s+with|in\s+partner
                   r"together\s+with|jointly\s+with)\s+(?:[\w.'-]+\s+){0,5}?"
                   r"(?:partners?|forces|SDF|ISF|Peshmerga|army)\b")
 _OPS = _re(rf"{_Q}{_NUM}\s+(?:{_FILL}\s+)*(?:(?P<p>{_PARTNERED})\s+|(?P<u>{_USONLY})\s+)?(?:{_FILL}\s+)*"
-           rf"(?:operations?|missions?)\b(?:\s+(?:conducted\s+|carried\s+out\s+)?"
+           rf"(?:operations?|missions?|raids?)\b(?:\s+(?:conducted\s+|carried\s+out\s+)?"
            rf"(?:(?P<pp>{_WITH_PARTNERS})|(?P<uu>unilaterally|by\s+U\.?S\.?\s+forces\s+(?:alone|only))))?")
 
 # People killed or detained ("captured", "arrested", ...), and leaders among them.
@@ -71,10 +71,42 @@ _WHO = rf"{_ADJ}(?:(?P<lead>{_LEADER})|{_NOUN})\b"
 _OF_ISIS = r"(?:\s+of\s+(?:the\s+)?(?:ISIS|Islamic\s+State|Daesh)(?:\s+(?:groups?|terrorist\s+group))?)?"
 _VPAST = r"(?:killed|detained|captured|apprehended|arrested)"
 _VACT = r"(?:kill(?:ed|ing)?|detain(?:ed|ing)?|captur(?:e|ed|ing)|apprehend(?:ed|ing)?|arrest(?:ed|ing)?)"
-_VNOUN = r"(?:killing|deaths?|capture|detention|arrests?|apprehension)"
+_VNOUN = r"(?:killings?|deaths?|capture|detention|detainment|arrests?|apprehensions?)"
+# "detaining another 12", "the capture of a further nine": a second count, in the scope of the one before it
+_ANOTHER = r"(?:another|a\s+further|an?\s+additional|yet\s+another)"
 _BOUNDARY = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|in|during|across|over|since|from|as|while|throughout|between|on|"
              r"this|last)\b)")
 _KILL_WORDS = ("kill", "detain", "captur", "apprehen", "arrest")
+
+# Counts that are not a tallied metric (people moved or released, a change in a number, places, areas,
+# families, things): their number is claimed, and read as nothing. (reader "skip", what they count, ...)
+# (done, not aimed at: "efforts to repatriate more than 9,000 detainees" still counts the detainees)
+_MOVE_VERBS = r"(?:repatriated|returned|relocated|evacuated|resettled|released|reunited|departed|left)"
+_MOVE_WORDS = ("repatriat", "return", "relocat", "evacuat", "resettl", "releas", "reunit", "depart", "left")
+_CHANGE_WORDS = ("fell", "dropped", "decrease", "declined", "rose", "increase", "grew", "reduced", "down by", "up by")
+_NOT_COUNTED = (r"(?:square\s+(?:miles|kilometers|kilometres|km)|miles|kilometers|kilometres|km|villages|towns|"
+                r"neighbou?rhoods|families|households|women\s+and\s+children|children|vehicles|tunnels|rifles|"
+                r"(?:improvised\s+)?explosive\s+devices|IEDs|rounds|tons|pounds|munitions|bombs|rockets|drones|"
+                r"hideouts|safe\s+houses|buildings|acres|hectares)")
+_NOT_TALLIED = (
+    # "repatriated 400 families", "the return of 300 people to Iraq"
+    ("skip", "moved", _MOVE_WORDS,
+     _re(rf"\b(?:{_MOVE_VERBS}|the\s+return\s+of)\s+(?:(?:{_ANOTHER}|some|about|nearly|over)\s+)?{_Q}{_NUM}\b")),
+    # "1,150 people who had lived in the camp were returned to Iraq"
+    ("skip", "moved", _MOVE_WORDS,
+     _re(rf"{_Q}{_NUM}\s+(?:[\w,'-]+\s+){{0,9}}?(?:were|was|have\s+been|has\s+been|had\s+been|are\s+being|being|"
+         rf"have|had)\s+(?:\w+\s+)?{_MOVE_VERBS}\b")),
+    # "the camp's population fell by 2,000"
+    ("skip", "change", _CHANGE_WORDS,
+     _re(rf"\b(?:fell|dropped|decreased|declined|rose|increased|grew|reduced|down|up)\s+by\s+{_Q}{_NUM}\b")),
+)
+_NOT_COUNTED_THINGS = (
+    # "cleared 12 villages", "across 300 square miles", "50 munitions"
+    ("skip", "other", ("mile", "kilomet", "km", "village", "town", "neighb", "famil", "household", "children",
+                       "vehicle", "tunnel", "rifle", "explosive", "ied", "round", "ton", "pound", "munition", "bomb",
+                       "rocket", "drone", "hideout", "house", "building", "acre", "hectare"),
+     _re(rf"{_Q}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?{_NOT_COUNTED}\b")),
+)
 
 # The rule table: (reader, metric, words one of which the sentence must contain, pattern), most specific
 # first; a number one rule has read is not read again. Readers: "count" takes the metric as it is,
@@ -101,6 +133,7 @@ _RULES = (
      _re(rf"{_Q}{_NUM}\s+(?:ISIS\s+)?(?:detainees|prisoners|fighters)\s+"
          r"(?:(?:held|housed|detained|remain|remaining|currently|still)\s+)*(?:in|at|across)\s+(?:[\w-]+\s+){0,3}?"
          r"(?:detention|prisons?\b)")),
+    *_NOT_TALLIED,
     ("count", "al_hol_al_roj_population", ("hol",),
      _re(rf"{_Q}{_NUM}\s+(?:[A-Za-z,-]+\s+){{0,6}}?(?:from|in|at|of)\s+(?:the\s+)?al[- ]?Hol\b")),
     # "the population of al-Hol fell from a peak of over 70,000 in 2019 to more than 43,000": any count
@@ -118,21 +151,22 @@ _RULES = (
      _re(rf"{_Q}{_NUM}\s+(?:ISIS\s+)?(?:weapons?\s+|arms\s+|ammunition\s+)?caches\b")),
     ("count", "us_strikes", ("strike",),
      _re(rf"{_Q}{_NUM}\s+(?:U\.?S\.?\s+|American\s+)?(?:air\s*strikes|airstrikes)\b")),
-    ("ops", "", ("operation", "mission"), _OPS),
+    *_NOT_COUNTED_THINGS,
+    ("ops", "", ("operation", "mission", "raid"), _OPS),
     # "(40 partnered and 3 U.S.-only)"
     ("ops", "", ("partner", "only", "unilateral", "joint"),
      _re(rf"{_Q}{_NUM}\s+(?:(?P<p>{_PARTNERED})|(?P<u>{_USONLY}))(?=\s*(?:[,;)]|and\b|or\b))")),
     # "the killing of 163 terrorists", "the deaths or detention of 23 terrorist operatives"
     ("people", "", ("kill", "death", "captur", "detention", "arrest", "apprehen"),
-     _re(rf"(?P<v1>{_VNOUN})(?:\s+(?:or|and)\s+(?:the\s+)?(?P<v2>{_VNOUN}))?\s+of\s+{_Q}{_NUM}\s+"
-         rf"(?:{_WHO}|others\b)")),
+     _re(rf"(?P<v1>{_VNOUN})(?:\s+(?:or|and)\s+(?:the\s+)?(?P<v2>{_VNOUN}))?\s+of\s+(?:{_ANOTHER}\s+)?{_Q}{_NUM}"
+         rf"(?:\s+(?:{_WHO}|others\b)|{_BOUNDARY})")),
     # "17 ISIS operatives killed", "eight senior ISIS leaders were killed", "30 operatives killed or detained"
     ("people", "", _KILL_WORDS,
      _re(rf"{_Q}{_NUM}\s+{_WHO}{_OF_ISIS}\s+(?:(?:were|was|have\s+been|has\s+been|had\s+been|being|also)\s+)*"
          rf"(?P<v1>{_VPAST})(?:\s+(?:or|and/or|and)\s+(?P<v2>{_VPAST}))?\b")),
     # "killed 14 ISIS operatives", "detained 119 others", "capturing 19"
     ("people", "", _KILL_WORDS,
-     _re(rf"(?P<v1>{_VACT})(?:\s+(?:or|and)\s+(?P<v2>{_VACT}))?\s+{_Q}{_NUM}"
+     _re(rf"(?P<v1>{_VACT})(?:\s+(?:or|and)\s+(?P<v2>{_VACT}))?\s+(?:{_ANOTHER}\s+)?{_Q}{_NUM}"
          rf"(?:\s+(?:{_WHO}|(?:others|more)\b)|{_BOUNDARY})")),
     # "and 227 detained", "163 terrorists killed and 33 captured"
     ("people", "", _KILL_WORDS,
@@ -176,8 +210,21 @@ _COUNTRY = _re(r"\b(?:in|across|throughout|within|inside|from)\s+(?:(?:the\s+)?(
 _HEADER = _re(r"^[^\w]*(?:in\s+)?(?P<a>Iraq|Syria)\b[^\w]*(?:(?:in\s+)?(?P<b>Iraq|Syria)\b[^\w]*)?$")
 _INLINE_HEADER = _re(r"^[^\w]*(?:in\s+)?(?P<a>Iraq|Syria)\s*[:-]\s*(?P<rest>.+)$")
 _ITEM = _re(rf"^(?:[^\w\s\"'(]\s*)*{_Q}{_NUM}\s+\w")
-_OPS_WORDS = _re(r"\b(?:operations?|missions?|D-?ISIS|Defeat[- ]ISIS)\b")
+_OPS_WORDS = _re(r"\b(?:operations?|missions?|raids?|D-?ISIS|Defeat[- ]ISIS)\b")
 _SENTENCE_INSIDE, _LETTERS = re.compile(r"[.!?]\s+[A-Z]"), re.compile(r"[A-Za-z]{2}")
+# A side clause: a parenthesis, or a clause set off by a comma that describes some of what the sentence
+# counts ("The operations, which included two raids in Iraq, resulted in ..."). A country named there
+# scopes only the counts inside it.
+_SOME_OF = r"(?:some|most|many|several|part|half|all|none|one|two|three|four|five|[0-9]+)\s+of\s+(?:them|which|whom|these|those|the\s+\w+)"
+_SIDE_CLAUSE = _re(r"\([^()]*\)|,\s*(?:which|who|whom|where|including|included|includes|among\s+(?:them|which|whom)|"
+                   rf"{_SOME_OF}|mostly|mainly|largely|primarily|chiefly|with\s+{_SOME_OF})\b[^,;()]*?(?=,|;|(?<!U\.S)\.\s|\.?$)")
+_ANOTHER_BEFORE = _re(rf"\b{_ANOTHER}\s+(?:(?:{_QWORDS})\s+)?$")
+_HAS_NOUN = _re(rf"\b(?:{_NOUN}|{_LEADER}|others|more)\b")
+_PAIR_GAP = _re(r"[\s,]*(?:and|as\s+well\s+as|while|with)?[\s,]*")
+_LEADER_WORDS = _re(rf"\b{_LEADER}\b")
+# Groups that are not ISIS: a count of theirs is not ISIS killed or detained
+_OTHER_GROUP = _re(r"\b(?:Hurras\s+al-?Din|al-?Qa'?ida|AQ|HTS|Hayat\s+Tahrir|Hizball?ah|Hezboll?ah|Houthis?|"
+                   r"Iran(?:ian)?-(?:backed|aligned)|militias?|Kata'?ib|PKK)\b")
 _CLAUSE_END, _GAP = re.compile(r"[.;:]\s"), re.compile(r"[\s,;:()-]*")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREV = {"u.s", "gen", "lt", "col", "maj", "adm", "sgt", "capt", "cmdr", "brig", "fla", "mr", "mrs", "ms", "dr",

@@ -86,63 +86,109 @@ class _Phrase:
     rank: int = -1  # see _RANK_OF
 
 
-def _resolve(kind: str, m: re.Match, released: date | None, year_hint: int | None) -> tuple[date, date] | None:
-    """Dates of a period phrase; None when they depend on a release date the text lacks."""
-    g = {k: v for k, v in m.groupdict().items() if v}
+def _in_order(start: date | None, end: date | None) -> tuple[date, date] | None:
+    return (start, end) if start and end and start <= end else None
+
+
+def _range(g: dict, released: date | None, _hint: int | None) -> tuple[date, date] | None:
+    """"from Oct. 1 to Nov. 6", "Jan. 1 - March 31, 2024"."""
     y1 = int(g["y1"]) if "y1" in g else None
+    m1, d1 = _month(g["m1"]), _day(g["d1"])
+    m2, d2 = (_month(g["m2"]) if "m2" in g else m1), _day(g["d2"])
+    y2 = int(g["y2"]) if "y2" in g else (y1 if y1 and "m2" not in g else _year_for(m2, d2, released))
+    if y2 is None:
+        return None
+    start, end = _date(y1 or y2, m1, d1), _date(y2, m2, d2)
+    if start and end and start > end and not y1:  # "from Dec. 20 to Jan. 3"
+        start = _date(y2 - 1, m1, d1)
+    return _in_order(start, end)
+
+
+def _on_day(g: dict, released: date | None, _hint: int | None) -> tuple[date, date] | None:
+    """"on Oct. 22": that day."""
+    m1, d1 = _month(g["m1"]), _day(g["d1"])
+    y = int(g["y1"]) if "y1" in g else _year_for(m1, d1, released)
+    d = _date(y, m1, d1) if y else None
+    return (d, d) if d else None
+
+
+def _months(g: dict, released: date | None, hint: int | None) -> tuple[date, date] | None:
+    """"July 2023", "in July", "January through March 2024": the year from the text, the title or the release."""
+    y1 = int(g["y1"]) if "y1" in g else None
+    m1 = _month(g["m1"])
+    m2 = _month(g["m2"]) if "m2" in g else m1
+    if "y2" in g:
+        y2 = int(g["y2"])
+    elif y1 and "m2" not in g:
+        y2 = y1
+    else:
+        y2 = hint or _year_for(m2, 1, released)
+    if y2 is None:
+        return None
+    y1 = y1 or (y2 if m1 <= m2 else y2 - 1)
+    return _in_order(date(y1, m1, 1), _month_end(y2, m2))
+
+
+def _half(g: dict, _released: date | None, _hint: int | None) -> tuple[date, date]:
+    h = _HALF[(g.get("h") or g["s"]).lower()]
+    y = int(g["y1"])
+    return date(y, 6 * h - 5, 1), _month_end(y, 6 * h)
+
+
+def _quarter(g: dict, _released: date | None, _hint: int | None) -> tuple[date, date]:
+    q = _QUARTER[g["qn"].lower()]
+    y = int(g["y1"])
+    return date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+
+
+def _year(g: dict, _released: date | None, _hint: int | None) -> tuple[date, date]:
+    y = int(g.get("y1") or g.get("y2") or g.get("y3") or g["y4"])
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+# Spans that end at the release: each gives its first day, from the phrase's groups and the release date.
+def _since_day(g: dict, released: date) -> date | None:
+    m1, d1 = _month(g["m1"]), _day(g["d1"])
+    return _date(int(g["y1"]) if "y1" in g else _year_for(m1, d1, released), m1, d1)
+
+
+def _since_month(g: dict, released: date) -> date | None:
+    m1 = _month(g["m1"])
+    return date(int(g["y1"]) if "y1" in g else _year_for(m1, 1, released), m1, 1)
+
+
+def _since_year(g: dict, released: date) -> date | None:
+    return date(int(g["y1"]) if "y1" in g else released.year, 1, 1)
+
+
+def _relative(g: dict, released: date) -> date | None:
+    """Back from the release date, both ends included: 60 days = the release day and 59 before; "over the
+    last six months" in a release of Dec. 17: from June 17."""
+    n = _number(g["n"]) if "n" in g else 1
+    unit = g["u"].lower().rstrip("s")
+    if unit in _DAYS_IN:
+        days = n * _DAYS_IN[unit]
+        return released - timedelta(days=days - 1) if days >= 1 else None
+    return _minus_months(released, n * (12 if unit == "year" else 1))
+
+
+_DAYS_IN = {"day": 1, "week": 7, "fortnight": 14}
+_CALENDAR = {"range": _range, "on_day": _on_day, "months": _months, "month": _months, "half": _half,
+             "quarter": _quarter, "year": _year}
+_TO_RELEASE = {"since_day": _since_day, "since_month": _since_month, "since_year": _since_year,
+               "this_year": _since_year, "relative": _relative}
+
+
+def _resolve(kind: str, m: re.Match, released: date | None, year_hint: int | None) -> tuple[date, date] | None:
+    """Dates of a period phrase, by the resolver of its kind; None when they depend on a release date the
+    text lacks or make no date."""
+    g = {k: v for k, v in m.groupdict().items() if v}
     try:
-        if kind == "range":
-            m1, d1 = _month(g["m1"]), _day(g["d1"])
-            m2, d2 = (_month(g["m2"]) if "m2" in g else m1), _day(g["d2"])
-            y2 = int(g["y2"]) if "y2" in g else (y1 if y1 and "m2" not in g else _year_for(m2, d2, released))
-            if y2 is None:
-                return None
-            start, end = _date(y1 or y2, m1, d1), _date(y2, m2, d2)
-            if start and end and start > end and not y1:  # "from Dec. 20 to Jan. 3"
-                start = _date(y2 - 1, m1, d1)
-            return (start, end) if start and end and start <= end else None
-        if kind == "on_day":
-            m1, d1 = _month(g["m1"]), _day(g["d1"])
-            y = y1 or _year_for(m1, d1, released)
-            d = _date(y, m1, d1) if y else None
-            return (d, d) if d else None
-        if kind in ("months", "month"):
-            m1 = _month(g["m1"])
-            m2 = _month(g["m2"]) if "m2" in g else m1
-            y2 = (int(g["y2"]) if "y2" in g else y1 if (y1 and "m2" not in g)
-                  else year_hint or _year_for(m2, 1, released))
-            if y2 is None:
-                return None
-            y1 = y1 or (y2 if m1 <= m2 else y2 - 1)
-            start, end = date(y1, m1, 1), _month_end(y2, m2)
-            return (start, end) if start <= end else None
-        if kind == "half":
-            h = _HALF[(g.get("h") or g["s"]).lower()]
-            return date(y1, 6 * h - 5, 1), _month_end(y1, 6 * h)
-        if kind == "quarter":
-            q = _QUARTER[g["qn"].lower()]
-            return date(y1, 3 * q - 2, 1), _month_end(y1, 3 * q)
-        if kind == "year":
-            y = int(g.get("y1") or g.get("y2") or g.get("y3") or g["y4"])
-            return date(y, 1, 1), date(y, 12, 31)
+        if kind in _CALENDAR:
+            return _CALENDAR[kind](g, released, year_hint)
         if released is None:
             return None
-        if kind == "since_day":
-            m1, d1 = _month(g["m1"]), _day(g["d1"])
-            start = _date(y1 or _year_for(m1, d1, released), m1, d1)
-        elif kind == "since_month":
-            m1 = _month(g["m1"])
-            start = date(y1 or _year_for(m1, 1, released), m1, 1)
-        elif kind in ("since_year", "this_year"):
-            start = date(y1 or released.year, 1, 1)
-        else:  # back from the release date, both ends included: 60 days = the release day and 59 before
-            n = _number(g["n"]) if "n" in g else 1
-            unit = g["u"].lower().rstrip("s")
-            if unit in ("day", "week"):
-                days = n * (7 if unit == "week" else 1)
-                start = released - timedelta(days=days - 1) if days >= 1 else None
-            else:  # "over the last six months" in a release of Dec. 17: from June 17
-                start = _minus_months(released, n * (12 if unit == "year" else 1))
+        start = _TO_RELEASE[kind](g, released)
         return (start, released) if start and start <= released else None
     except (ValueError, OverflowError):
         return None
