@@ -18,11 +18,15 @@ mentions) rather than per-layout code:
 Modules: ``_patterns`` (tables of phrases: numbers, qualifiers, metrics, countries), ``_periods`` (period
 phrases and their dates), ``_layout`` (units, blocks, columns; the release's date, number and title),
 ``_figures`` (count phrases within a unit, their countries, the release's scope), ``_reader`` (the two
-passes, the public API, ``tally parse``).
+passes: ``parse_text``, ``parse_file``), ``_checks`` (headline totals against their breakdown), ``_command``
+(``tally parse``, ``--explain``).
 """
 
 from __future__ import annotations
 
-from ._reader import CSV_FIELDS, Check, Figure, Release, checks, parse_file, parse_text, run_parse
+from ._checks import Check, checks
+from ._command import CSV_FIELDS, explain, run_parse
+from ._reader import Explanation, Figure, Release, parse_file, parse_text
 
-__all__ = ["Figure", "Release", "Check", "parse_text", "parse_file", "checks", "run_parse", "CSV_FIELDS"]
+__all__ = ["Figure", "Release", "Explanation", "Check", "parse_text", "parse_file", "checks", "explain", "run_parse",
+           "CSV_FIELDS"]

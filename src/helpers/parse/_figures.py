@@ -36,6 +36,7 @@ from ._patterns import (
     _qualifier,
 )
 
+
 @dataclass
 class _Hit:
     start: int
@@ -239,22 +240,24 @@ def _hits(text: str, previous_kinds: frozenset, last_unit: bool) -> tuple[list[_
 
 # --------------------------------------------------------------------------- countries
 
-def _mentions(text: str) -> list[tuple[int, str, tuple[int, int] | None]]:
-    """Country mentions of a unit: (position, "iraq" / "syria" / "all", the side clause it sits in)."""
+def _mentions(text: str) -> list[tuple[int, str, tuple[int, int] | None, str]]:
+    """Country mentions of a unit: (position, "iraq" / "syria" / "all", the side clause it sits in, words)."""
     sides = _side_clauses(text)
     out = []
     for m in _COUNTRY.finditer(text):
         a, b = (m["a"] or m["h"]).lower(), (m["b"] or "").lower()
         side = next(((s, e) for s, e in sides if s <= m.start() < e), None)
-        out.append((m.start(), "all" if b and b != a else a, side))
+        out.append((m.start(), "all" if b and b != a else a, side, repr(m.group().strip())))
     return out
 
 
-def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> str | None:
+def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> tuple[str | None, str]:
     """The first mention after the figure in its clause ("14 unilateral operations in Syria"), else the
     last one before it ("In Iraq, 66 partnered operations"), else the sentence's only country, else the
-    block; None when the text does not say. A mention in a side clause counts only for the figures in it."""
-    mentions = [(pos, c) for pos, c, side in mentions if side is None or side[0] <= hit.start < side[1]]
+    block; None when the text does not say. A mention in a side clause counts only for the figures in it.
+    With the words that say so."""
+    mentions = [(pos, (c, words)) for pos, c, side, words in mentions
+                if side is None or side[0] <= hit.start < side[1]]
     text = unit.text
     nxt = min([h.start for h in hits if h.start >= hit.end] + [len(text), hit.end + 80])
     stop = _CLAUSE_END.search(text, hit.end, nxt)
@@ -265,10 +268,10 @@ def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> str | 
     before = [c for pos, c in mentions if pos < hit.start]
     if before:
         return before[-1]
-    named = {c for _, c in mentions}
+    named = {c for _, (c, _) in mentions}
     if len(named) == 1:
-        return named.pop()
-    return unit.block
+        return next(m for _, m in mentions)
+    return unit.block, (f"the block under {unit.block.title()}" if unit.block else "")
 
 
 def _scope(units: list[_Unit], found: list[list[_Hit]], title: str | None) -> str:

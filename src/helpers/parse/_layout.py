@@ -4,7 +4,7 @@ and the release's date, number and title."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ._patterns import (
@@ -85,47 +85,70 @@ class _Unit:
     columns: tuple[str, str] | None = None  # countries of a two-column list
 
 
+@dataclass
+class _Cutter:
+    """Where the cut of a text into units stands: the block and the two columns open, and the state:
+    "header" (prose under a header), "counted" (that prose had numbers), "items" (in a list)."""
+
+    units: list[_Unit] = field(default_factory=list)
+    block: str | None = None
+    columns: tuple[str, str] | None = None
+    state: str = ""
+
+
+def _header(c: _Cutter, line: str, no: int) -> bool:
+    """ "In Iraq:" opens a block; "In Iraq In Syria" two columns."""
+    head = _HEADER.match(line)
+    if not (head and len(line) < 60):
+        return False
+    a, b = head["a"].lower(), (head["b"] or "").lower()
+    c.block, c.columns = (None, (a, b)) if b and b != a else (a, None)
+    c.state = "header"
+    c.units.append(_Unit(line, no, "header", c.block, c.columns))
+    return True
+
+
+def _item(c: _Cutter, line: str, no: int) -> bool:
+    """A list item, or a header with its items on one line ("In Iraq: 33 partnered operations, ...")."""
+    inline = _INLINE_HEADER.match(line)
+    if inline and _ITEM.match(inline["rest"]):
+        c.block, c.columns, c.state = inline["a"].lower(), None, "items"
+        c.units.append(_Unit(line, no, "item", c.block))
+        return True
+    if _ITEM.match(line) and not _SENTENCE_INSIDE.search(line):
+        c.state = "items"
+        c.units.append(_Unit(line, no, "item", c.block, c.columns))
+        return True
+    return False
+
+
+def _prose(c: _Cutter, line: str, no: int) -> None:
+    """A headline, or sentences of prose; prose after the items, or without numbers after prose with
+    them, ends the block."""
+    c.columns = None
+    if _is_headline(line):
+        c.units.append(_Unit(line, no, "headline"))
+        return
+    numbers = bool(_ANY_NUM.search(line))
+    if c.state == "items" or (c.state == "counted" and not numbers):
+        c.block = None
+    c.state = "counted" if c.block and (numbers or c.state == "counted") else c.state
+    c.units.extend(_Unit(s, no, "prose", c.block) for s in _sentences(line))
+
+
 def _units(lines: list[str]) -> list[_Unit]:
     """Cut the text into units, tracking country blocks and two-column lists.
 
     A block ("In Syria:") covers the item lines below it; prose right under its header belongs to it
     too, until a prose line without numbers follows one with them. Prose after the items ends it."""
-    units: list[_Unit] = []
-    block: str | None = None
-    columns: tuple[str, str] | None = None
-    state = ""  # "header": prose under a header; "counted": that prose had numbers; "items": in a list
+    c = _Cutter()
     for no, raw in enumerate(lines, 1):
         line = " ".join(raw.split())
-        if not line:
+        if not line or _header(c, line, no) or _item(c, line, no):
             continue
-        head = _HEADER.match(line)
-        if head and len(line) < 60:
-            a, b = head["a"].lower(), (head["b"] or "").lower()
-            block, columns = (None, (a, b)) if b and b != a else (a, None)
-            state = "header"
-            units.append(_Unit(line, no, "header", block, columns))
-            continue
-        inline = _INLINE_HEADER.match(line)
-        if inline and _ITEM.match(inline["rest"]):  # "In Iraq: 33 partnered operations, 0 US-only ..."
-            block, columns, state = inline["a"].lower(), None, "items"
-            units.append(_Unit(line, no, "item", block))
-            continue
-        if _ITEM.match(line) and not _SENTENCE_INSIDE.search(line):
-            state = "items"
-            units.append(_Unit(line, no, "item", block, columns))
-            continue
-        if not _LETTERS.search(line):
-            continue  # "-30-"
-        columns = None
-        if _is_headline(line):
-            units.append(_Unit(line, no, "headline"))
-            continue
-        numbers = bool(_ANY_NUM.search(line))
-        if state == "items" or (state == "counted" and not numbers):
-            block = None
-        state = "counted" if block and (numbers or state == "counted") else state
-        units.extend(_Unit(s, no, "prose", block) for s in _sentences(line))
-    return units
+        if _LETTERS.search(line):  # not "-30-"
+            _prose(c, line, no)
+    return c.units
 
 
 # --------------------------------------------------------------------------- metadata

@@ -215,9 +215,11 @@ _SENTENCE_INSIDE, _LETTERS = re.compile(r"[.!?]\s+[A-Z]"), re.compile(r"[A-Za-z]
 # A side clause: a parenthesis, or a clause set off by a comma that describes some of what the sentence
 # counts ("The operations, which included two raids in Iraq, resulted in ..."). A country named there
 # scopes only the counts inside it.
-_SOME_OF = r"(?:some|most|many|several|part|half|all|none|one|two|three|four|five|[0-9]+)\s+of\s+(?:them|which|whom|these|those|the\s+\w+)"
+_SOME_OF = (r"(?:some|most|many|several|part|half|all|none|one|two|three|four|five|[0-9]+)\s+of\s+"
+            r"(?:them|which|whom|these|those|the\s+\w+)")
 _SIDE_CLAUSE = _re(r"\([^()]*\)|,\s*(?:which|who|whom|where|including|included|includes|among\s+(?:them|which|whom)|"
-                   rf"{_SOME_OF}|mostly|mainly|largely|primarily|chiefly|with\s+{_SOME_OF})\b[^,;()]*?(?=,|;|(?<!U\.S)\.\s|\.?$)")
+                   rf"{_SOME_OF}|mostly|mainly|largely|primarily|chiefly|with\s+{_SOME_OF})\b"
+                   r"[^,;()]*?(?=,|;|(?<!U\.S)\.\s|\.?$)")
 _ANOTHER_BEFORE = _re(rf"\b{_ANOTHER}\s+(?:(?:{_QWORDS})\s+)?$")
 _HAS_NOUN = _re(rf"\b(?:{_NOUN}|{_LEADER}|others|more)\b")
 _PAIR_GAP = _re(r"[\s,]*(?:and|as\s+well\s+as|while|with)?[\s,]*")

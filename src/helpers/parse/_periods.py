@@ -34,7 +34,9 @@ _PERIODS = (
          rf"(?:(?:calendar\s+)?year\s+)?{_Y1}")),
     ("relative", ("past", "last", "previous", "preceding"),  # "over the last six months", "in the past 60 days"
      _re(rf"\b(?:(?:over|in|during|for|within|throughout)\s+)?the\s+(?:past|last|previous|preceding)\s+"
-         rf"(?:{_g('n', _NUMWORD + '|[0-9]{1,4}')}\s+)?{_g('u', 'days?|weeks?|months?|years?')}\b")),
+         rf"(?:{_g('n', _NUMWORD + '|[0-9]{1,4}')}\s+)?{_g('u', 'hours?|days?|weeks?|fortnights?|months?|years?')}\b")),
+    ("this_week", ("this week", "this month"),  # "this week", "so far this month"
+     _re(r"\b(?:(?:so\s+far\s+)?this|earlier\s+this)\s+(?P<u>week|month)\b")),
     ("months", ("M",),  # "January through March 2024", "September and October"
      _re(rf"\b(?:(?:from|between|for|during|in|over|throughout)\s+)?(?:the\s+months\s+of\s+)?"
          rf"{_M1}(?!\s*[0-9]{{1,2}}\b)(?:,?\s+{_Y1})?\s*(?:\s(?:through|to|thru|until|and)\s|-)\s*"
@@ -51,7 +53,8 @@ _PERIODS = (
 _PERIOD_WORDS = tuple({w for period in _PERIODS for w in period[1] if len(w) > 1})
 _MONTH_NAME, _YEAR_NUMBER = _re(_MON), _re(rf"\b{_YEAR}")
 # Spans relative to the release, or given in days: adjacent ones merge, the most explicit winning.
-_RANK_OF = {"range": 3, "since_day": 2, "since_month": 1, "since_year": 1, "this_year": 1, "relative": 0}
+_RANK_OF = {"range": 3, "since_day": 2, "since_month": 1, "since_year": 1, "this_year": 1, "relative": 0,
+            "this_week": 0}
 _MERGED = 9
 _HALF = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "last": 2}
 _QUARTER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -84,6 +87,7 @@ class _Phrase:
     period: tuple[date, date] | None
     wording: str
     rank: int = -1  # see _RANK_OF
+    words: str = ""  # the words of the text that say it
 
 
 def _in_order(start: date | None, end: date | None) -> tuple[date, date] | None:
@@ -157,6 +161,11 @@ def _since_month(g: dict, released: date) -> date | None:
     return date(int(g["y1"]) if "y1" in g else _year_for(m1, 1, released), m1, 1)
 
 
+def _this_week(g: dict, released: date) -> date | None:
+    """"this week": the seven days that end at the release; "this month": from the first of its month."""
+    return released - timedelta(days=6) if g["u"].lower() == "week" else released.replace(day=1)
+
+
 def _since_year(g: dict, released: date) -> date | None:
     return date(int(g["y1"]) if "y1" in g else released.year, 1, 1)
 
@@ -166,6 +175,8 @@ def _relative(g: dict, released: date) -> date | None:
     last six months" in a release of Dec. 17: from June 17."""
     n = _number(g["n"]) if "n" in g else 1
     unit = g["u"].lower().rstrip("s")
+    if unit == "hour":  # "the past 48 hours": every day they reach into, 48 hours back from any hour of the release day
+        return released - timedelta(days=-(-n // 24)) if n >= 1 else None
     if unit in _DAYS_IN:
         days = n * _DAYS_IN[unit]
         return released - timedelta(days=days - 1) if days >= 1 else None
@@ -176,7 +187,7 @@ _DAYS_IN = {"day": 1, "week": 7, "fortnight": 14}
 _CALENDAR = {"range": _range, "on_day": _on_day, "months": _months, "month": _months, "half": _half,
              "quarter": _quarter, "year": _year}
 _TO_RELEASE = {"since_day": _since_day, "since_month": _since_month, "since_year": _since_year,
-               "this_year": _since_year, "relative": _relative}
+               "this_year": _since_year, "relative": _relative, "this_week": _this_week}
 
 
 def _resolve(kind: str, m: re.Match, released: date | None, year_hint: int | None) -> tuple[date, date] | None:
@@ -194,9 +205,8 @@ def _resolve(kind: str, m: re.Match, released: date | None, year_hint: int | Non
         return None
 
 
-def _phrases(text: str, released: date | None, year_hint: int | None) -> list[_Phrase]:
-    """The period phrases of a unit in text order, adjacent ones ("over the past month, from Oct. 1 to
-    Nov. 6") merged. Wording is kept for spans relative to the release or given in days."""
+def _found(text: str, released: date | None, year_hint: int | None) -> list[_Phrase]:
+    """Every period phrase of a unit, in text order; a phrase claims its words."""
     found: list[_Phrase] = []
     low = text.lower()
     present = {w for w in _PERIOD_WORDS if w in low}
@@ -206,23 +216,71 @@ def _phrases(text: str, released: date | None, year_hint: int | None) -> list[_P
         if present.isdisjoint(needs):
             continue
         for m in pattern.finditer(text):
-            if any(m.start() < p.end and p.start < m.end() for p in found):
-                continue
-            words = m.group().strip(" ,")
-            if kind not in _RANK_OF:
-                wording = ""  # a calendar period: its dates say it all
-            else:  # "Over the last six months" -> "over the last six months"; a month keeps its capital
-                wording = words if _MONTH_NAME.match(words) else words[0].lower() + words[1:]
-            found.append(_Phrase(m.start(), m.end(), kind, _resolve(kind, m, released, year_hint), wording,
-                                 _RANK_OF.get(kind, -1)))
+            if not any(m.start() < p.end and p.start < m.end() for p in found):
+                found.append(_phrase(kind, m, released, year_hint))
     found.sort(key=lambda p: p.start)
+    return found
+
+
+def _phrase(kind: str, m: re.Match, released: date | None, year_hint: int | None) -> _Phrase:
+    words = m.group().strip(" ,")
+    if kind not in _RANK_OF:
+        wording = ""  # a calendar period: its dates say it all
+    else:  # "Over the last six months" -> "over the last six months"; a month keeps its capital
+        wording = words if _MONTH_NAME.match(words) else words[0].lower() + words[1:]
+    return _Phrase(m.start(), m.end(), kind, _resolve(kind, m, released, year_hint), wording,
+                   _RANK_OF.get(kind, -1), words)
+
+
+def _merges(text: str, last: _Phrase | None, p: _Phrase) -> bool:
+    return bool(last and last.rank >= 0 and p.rank >= 0 and last.kind != p.kind
+                and {last.kind, p.kind} & {"range", "since_day"} and _GAP.fullmatch(text, last.end, p.start))
+
+
+def _phrases(text: str, released: date | None, year_hint: int | None) -> list[_Phrase]:
+    """The period phrases of a unit in text order, adjacent ones ("over the past month, from Oct. 1 to
+    Nov. 6") merged. Wording is kept for spans relative to the release or given in days."""
     merged: list[_Phrase] = []
-    for p in found:
+    for p in _found(text, released, year_hint):
         last = merged[-1] if merged else None
-        if (last and last.rank >= 0 and p.rank >= 0 and last.kind != p.kind
-                and {last.kind, p.kind} & {"range", "since_day"} and _GAP.fullmatch(text, last.end, p.start)):
+        if _merges(text, last, p):
             best = max(last, p, key=lambda x: x.rank)
-            merged[-1] = _Phrase(last.start, p.end, best.kind, best.period, f"{last.wording}; {p.wording}", _MERGED)
+            merged[-1] = _Phrase(last.start, p.end, best.kind, best.period, f"{last.wording}; {p.wording}", _MERGED,
+                                 text[last.start:p.end].strip(" ,"))
         else:
             merged.append(p)
     return merged
+
+
+# A sentence that speaks again of the operations a paragraph counted ("The operations, carried out from
+# March 3 to April 9, ..."): its explicit dates are theirs.
+_ANAPHORA = _re(r"^\W*(?:(?:the|these|those|all|such|both)\s+(?:[\w-]+\s+){0,3}?"
+                r"(?:operations|missions|raids|strikes|efforts)|they)\b")
+
+
+def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    return bool(a and b and a[0] <= b[1] and b[0] <= a[1])
+
+
+def _paragraph_dates(units: list[tuple[str, int]], phrases: list[list[_Phrase]]) -> list[list[_Phrase]]:
+    """Explicit dates in a sentence of a paragraph (a line) that speaks again of its operations win over
+    the vague wording ("over the past month") of that paragraph, for every count it dates."""
+    ranges: dict[int, dict] = {}
+    for (text, line), ps in zip(units, phrases):
+        if _ANAPHORA.search(text):
+            for p in ps:
+                if p.kind == "range" and p.rank == _RANK_OF["range"] and p.period:
+                    ranges.setdefault(line, {})[p.period] = p
+    if not ranges:
+        return phrases
+    out = []
+    for (_, line), ps in zip(units, phrases):
+        explicit = list(ranges.get(line, {}).values())
+        if len(explicit) != 1:
+            out.append(ps)
+            continue
+        (r,) = explicit
+        out.append([_Phrase(p.start, p.end, r.kind, r.period, f"{p.wording}; {r.wording}", _MERGED,
+                            f"{p.words} ... {r.words}")
+                    if 0 <= p.rank <= 1 and _overlap(p.period, r.period) else p for p in ps])
+    return out

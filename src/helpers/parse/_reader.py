@@ -1,19 +1,33 @@
-"""The release reader: two passes over the units, the public API and ``tally parse``."""
+"""The release reader: two passes over the units of a release text, and the figures they yield.
+
+First pass: the count phrases of each unit (``_figures``). Second pass: each count's period and country,
+then one figure per period, country and metric. A second, different value for a key is first read as
+another metric (leaders, another group than ISIS); only when none fits is it a warning.
+"""
 
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ..errors import ParseError
-from ..vocab import bounds
 from ._figures import _country, _Hit, _hits, _mentions, _scope
 from ._layout import _CHARS, _RELEASE_NUMBER, _release_date, _title, _Unit, _units
-from ._patterns import _ANY_NUM, _CORE, _FIXED_COUNTRY, _INSTANT, _OPS_WORDS, _SPELLED_OUT, _date, _number
-from ._periods import _MERGED, _Phrase, _phrases
+from ._patterns import (
+    _ANY_NUM,
+    _CORE,
+    _FIXED_COUNTRY,
+    _INSTANT,
+    _LEADER_WORDS,
+    _OPS_WORDS,
+    _OTHER_GROUP,
+    _PERSON_METRIC,
+    _SPELLED_OUT,
+    _date,
+    _number,
+)
+from ._periods import _MERGED, _paragraph_dates, _Phrase, _phrases
 
 
 @dataclass(frozen=True)
@@ -29,35 +43,61 @@ class Figure:
     period_wording: str = ""
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """Where a figure comes from: the sentence (or list item) and its line, and the words that set its
+    metric, its country and its period."""
+
+    figure: Figure
+    line: int
+    sentence: str
+    metric_words: str
+    country_words: str
+    period_words: str
+
+
 @dataclass
 class Release:
-    """What a release text yields: its figures, date, number and title, and warnings about the reading."""
+    """What a release text yields: its figures, date, number and title, warnings about the reading, and
+    where each figure comes from (``explanations``, in the order of ``figures``)."""
 
     figures: list[Figure]
     release_date: date | None
     release_number: str | None
     title: str | None
     warnings: list[str] = field(default_factory=list)
+    explanations: list[Explanation] = field(default_factory=list, repr=False, compare=False)
 
 
-@dataclass(frozen=True)
-class Check:
-    """A headline total against its country breakdown, under each reading that applies."""
+@dataclass
+class _Placed:
+    """A count with its period and country (None where only the release's scope says), and the words."""
 
-    period_start: date
-    period_end: date
-    metric: str
-    headline: int
-    sums: tuple[tuple[str, int], ...]  # (reading, breakdown sum), e.g. ("partnered", 31)
-    holds: tuple[str, ...]  # the readings that agree with the headline; empty: none does
-    message: str
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.holds)
+    unit: _Unit
+    hit: _Hit
+    period: tuple[date, date]
+    wording: str
+    country: str | None
+    country_words: str
+    period_words: str
 
 
-# --------------------------------------------------------------------------- public API
+# --------------------------------------------------------------------------- first pass
+
+def _columns(unit: _Unit, hits: list[_Hit], pending: _Hit | None, warnings: list[str]):
+    """Items of a two-column list get their column's country; returns (hits, the cell waiting for its pair)."""
+    if len(hits) == 2:  # "20 partnered operations 11 partnered operations"
+        hits[0].column, hits[1].column = unit.columns
+    elif len(hits) == 1 and pending and pending.metric == hits[0].metric:
+        pending.column, hits[0].column = unit.columns
+        return hits, None
+    elif len(hits) == 1:
+        return hits, hits[0]
+    elif hits:
+        warnings.append(f"line {unit.line}: {len(hits)} figures under two columns; skipped")
+        return [], pending
+    return hits, pending
+
 
 def _read_counts(units: list[_Unit], warnings: list[str]) -> list[list[_Hit]]:
     """First pass: the count phrases of each unit; items of a two-column list get their column's country."""
@@ -68,16 +108,8 @@ def _read_counts(units: list[_Unit], warnings: list[str]) -> list[list[_Hit]]:
     for i, unit in enumerate(units):
         hits, notes = _hits(unit.text, previous_kinds, i == last) if unit.kind != "headline" else ([], [])
         warnings.extend(f"line {unit.line}: {n}" for n in notes)
-        if unit.columns and len(hits) == 2:  # "20 partnered operations 11 partnered operations"
-            hits[0].column, hits[1].column = unit.columns
-        elif unit.columns and len(hits) == 1 and pending and pending.metric == hits[0].metric:
-            pending.column, hits[0].column = unit.columns
-            pending = None
-        elif unit.columns and len(hits) == 1:
-            pending = hits[0]
-        elif unit.columns and hits:
-            warnings.append(f"line {unit.line}: {len(hits)} figures under two columns; skipped")
-            hits = []
+        if unit.columns:
+            hits, pending = _columns(unit, hits, pending, warnings)
         found.append(hits)
         previous_kinds = frozenset().union(*[h.kinds for h in hits]) if hits else previous_kinds
     for unit, hits in zip(units, found):
@@ -87,66 +119,150 @@ def _read_counts(units: list[_Unit], warnings: list[str]) -> list[list[_Hit]]:
     return found
 
 
-def _place(units: list[_Unit], found: list[list[_Hit]], released: date | None, year_hint: int | None,
-           about: _Phrase | None, scope: str, warnings: list[str]) -> list[Figure]:
-    """Second pass: each count's period and country; one figure per period, country and metric. ``about``
-    is the title's period, if any: the period of counts that no sentence dates."""
+# --------------------------------------------------------------------------- second pass: period and country
+
+def _unit_phrases(units: list[_Unit], released: date | None, year_hint: int | None) -> list[list[_Phrase]]:
+    """The period phrases of each unit. Relative words read beside explicit dates ("over the past month,
+    from Oct. 1 to Nov. 6") mean those dates wherever the release uses them; explicit dates of a paragraph
+    win over its vague words."""
     phrases = [_phrases(u.text, released, year_hint) for u in units]
-    # Relative words read beside explicit dates ("over the past month, from Oct. 1 to Nov. 6") mean those
-    # dates wherever the release uses them.
     aliases = {w.strip().lower(): p for ps in phrases for p in ps if p.rank == _MERGED for w in p.wording.split(";")}
-    placed = []  # (line, hit, period, wording, country or None where only the release's scope says)
+    phrases = [[aliases.get(p.wording.lower(), p) if 0 <= p.rank < _MERGED else p for p in ps] for ps in phrases]
+    return _paragraph_dates([(u.text, u.line) for u in units], phrases)
+
+
+def _distance(a, b) -> int:
+    """Characters between two spans of a unit (0 when they touch or overlap)."""
+    return max(a.start - b.end, b.start - a.end, 0)
+
+
+def _period(hit: _Hit, hits: list[_Hit], phrases: list[_Phrase], released: date | None,
+            context: _Phrase | None) -> tuple[tuple[date, date], str, str] | None:
+    """A count's period, wording and the words that say it: the nearest period phrase of its sentence,
+    else (point-in-time metrics) the release date, else the period the release is about."""
+    candidates = phrases
+    if hit.metric in _INSTANT:  # only a date of its own: "On Dec. 19, U.S. forces struck 70 targets"
+        candidates = [p for p in phrases if min(hits, key=lambda h: _distance(p, h)) is hit]
+    phrase = min(candidates, key=lambda p: _distance(p, hit), default=None)
+    if phrase is not None and phrase.period:
+        return phrase.period, phrase.wording, repr(phrase.words)
+    if hit.metric in _INSTANT and released:
+        return (released, released), "", "the release date (a figure of a moment)"
+    if context is not None:
+        return context.period, context.wording, f"{context.words!r}, the period the release is about"
+    return None
+
+
+def _locate(units: list[_Unit], found: list[list[_Hit]], released: date | None, year_hint: int | None,
+            about: _Phrase | None, warnings: list[str]) -> list[_Placed]:
+    """Each count's period and country. ``about`` is the title's period, if any: the period of counts
+    that no sentence dates."""
+    placed = []
     context = about  # the period the release is about, so far
-    for unit, hits, unit_phrases in zip(units, found, phrases):
-        unit_phrases = [aliases.get(p.wording.lower(), p) if 0 <= p.rank < _MERGED else p for p in unit_phrases]
+    for unit, hits, phrases in zip(units, found, _unit_phrases(units, released, year_hint)):
         mentions = _mentions(unit.text)
         for hit in hits:
-            country = _FIXED_COUNTRY.get(hit.metric) or hit.column or _country(unit, hit, hits, mentions)
-            candidates = unit_phrases
-            if hit.metric in _INSTANT:  # only a date of its own: "On Dec. 19, U.S. forces struck 70 targets"
-                candidates = [p for p in unit_phrases if min(hits, key=lambda h: _distance(p, h)) is hit]
-            phrase = min(candidates, key=lambda p: _distance(p, hit), default=None)
-            if phrase is not None and phrase.period:
-                placed.append((unit.line, hit, phrase.period, phrase.wording, country))
-            elif hit.metric in _INSTANT and released:
-                placed.append((unit.line, hit, (released, released), "", country))
-            elif context is not None:
-                placed.append((unit.line, hit, context.period, context.wording, country))
-            else:
+            country, words = _where(unit, hit, hits, mentions)
+            when = _period(hit, hits, phrases, released, context)
+            if when is None:
                 warnings.append(f"line {unit.line}: no period for {hit.value} {hit.metric}; skipped")
+                continue
+            placed.append(_Placed(unit, hit, when[0], when[1], country, words, when[2]))
         # The period a release is about: the last span of a sentence that counts operations or speaks of them.
-        spans = [p for p in unit_phrases if p.period and p.kind != "on_day"]
+        spans = [p for p in phrases if p.period and p.kind != "on_day"]
         if spans and (any(h.metric in _CORE for h in hits) or _OPS_WORDS.search(unit.text)):
             context = spans[-1]
-    # A count with no country of its own takes the release's scope, unless that country states its own,
-    # different count: then it is the total for both ("CENTCOM conducted 95 operations ... In Syria, 59").
-    stated = {(period, country, hit.metric): (hit.value, hit.qualifier)
-              for _, hit, period, _, country in placed if country}
-    figures: list[Figure] = []
-    first: dict[tuple, Figure] = {}
-    for line, hit, period, wording, country in placed:
-        if country is None:
-            own = stated.get((period, scope, hit.metric))
-            country = "all" if own and own != (hit.value, hit.qualifier) else scope
+    return placed
+
+
+def _where(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> tuple[str | None, str]:
+    if hit.metric in _FIXED_COUNTRY:
+        return _FIXED_COUNTRY[hit.metric], "the metric's own country (the camps are in Syria)"
+    if hit.column:
+        return hit.column, f"its column ({hit.column.title()})"
+    return _country(unit, hit, hits, mentions)
+
+
+# --------------------------------------------------------------------------- second pass: one figure per key
+
+def _other_reading(p: _Placed) -> tuple[str, str] | None:
+    """A value that conflicts with one read earlier, read as another metric: (metric, why); metric ""
+    when it counts another group than ISIS. None when no other reading fits."""
+    text, hit = p.unit.text, p.hit
+    near = text[max(0, hit.start - 80):hit.end + 40]
+    if hit.metric in ("killed", "detained", "killed_or_detained") and hit.kinds and _LEADER_WORDS.search(near):
+        return _PERSON_METRIC[(True, hit.kinds)], "leaders are named beside it"
+    if _OTHER_GROUP.search(near):
+        return "", "it counts another group than ISIS"
+    return None
+
+
+def _scoped(p: _Placed, stated: dict, scope: str) -> tuple[str, str]:
+    """A count with no country of its own takes the release's scope, unless that country states its own,
+    different count: then it is the total for both ("CENTCOM conducted 95 operations ... In Syria, 59")."""
+    if p.country is not None:
+        return p.country, p.country_words
+    own = stated.get((p.period, scope, p.hit.metric))
+    if own and own != (p.hit.value, p.hit.qualifier):
+        return "all", f"no country of its own; {scope.title()} states its own, different count: the total"
+    return scope, f"no country of its own: the release's scope ({'Iraq and Syria' if scope == 'all' else 'Syria'})"
+
+
+def _explained(p: _Placed, fig: Figure, country_words: str, why: str = "") -> Explanation:
+    metric_words = repr(p.hit.words) + (f" ({p.hit.why})" if p.hit.why else "") + (f" ({why})" if why else "")
+    return Explanation(fig, p.unit.line, p.unit.text, metric_words, country_words, p.period_words)
+
+
+def _keep(placed: list[_Placed], scope: str, warnings: list[str]) -> list[Explanation]:
+    """One figure per period, country and metric; a conflicting value is read as another metric where one
+    fits, else warned about (the first is kept)."""
+    stated = {(p.period, p.country, p.hit.metric): (p.hit.value, p.hit.qualifier) for p in placed if p.country}
+    kept: dict[tuple, Explanation] = {}
+    for p in placed:
+        country, words = _scoped(p, stated, scope)
         # "95 operations alongside Iraqi partners" as a headline is the headline total
-        metric = "operations" if hit.alongside and country == "all" else hit.metric
-        fig = Figure(period[0], period[1], country, metric, hit.value, hit.qualifier, wording)
+        metric = "operations" if p.hit.alongside and country == "all" else p.hit.metric
+        fig = Figure(p.period[0], p.period[1], country, metric, p.hit.value, p.hit.qualifier, p.wording)
         key = (fig.period_start, fig.period_end, fig.country, fig.metric)
-        if key not in first:
-            first[key] = fig
-            figures.append(fig)
-        elif (first[key].value, first[key].qualifier) != (fig.value, fig.qualifier):
-            warnings.append(f"line {line}: {fig.country} {fig.metric} {fig.period_start}..{fig.period_end}"
-                            f": {_show(fig)} conflicts with {_show(first[key])} read earlier; kept the first")
-    return figures
+        if key not in kept:
+            kept[key] = _explained(p, fig, words)
+            continue
+        first = kept[key].figure
+        if (first.value, first.qualifier) == (fig.value, fig.qualifier):
+            continue
+        other = _other_reading(p)
+        if other and other[0] == "":
+            continue
+        if other:
+            fig = Figure(fig.period_start, fig.period_end, country, other[0], fig.value, fig.qualifier, fig.wording)
+            key = (fig.period_start, fig.period_end, fig.country, fig.metric)
+            if key not in kept:
+                kept[key] = _explained(p, fig, words, f"read as {other[0]}: {other[1]}")
+                continue
+            if (kept[key].figure.value, kept[key].figure.qualifier) == (fig.value, fig.qualifier):
+                continue
+        warnings.append(f"line {p.unit.line}: {first.country} {first.metric} {first.period_start}..{first.period_end}"
+                        f": {_show(fig)} conflicts with {_show(first)} read earlier; kept the first")
+    return list(kept.values())
+
+
+def _show(fig: Figure) -> str:
+    return f"{fig.value}" if fig.qualifier == "exact" else f"{fig.value} ({fig.qualifier})"
+
+
+# --------------------------------------------------------------------------- public API
+
+def _normalised(text: str) -> str:
+    text = text.translate(_CHARS)
+    if "(" in text:  # "five (5) members": the numeral once
+        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
+                                else m[0], text)
+    return text
 
 
 def parse_text(text: str, name: str = "<text>") -> Release:
     """Parse the text of a release into figures; ParseError (only) when it states none."""
-    text = text.translate(_CHARS)
-    if "(" in text:
-        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
-                                else m[0], text)
+    text = _normalised(text)
     lines = text.splitlines()
     number = _RELEASE_NUMBER.search(text)
     release_number = f"{number['a']}-{number['b']}" if number else None
@@ -162,21 +278,13 @@ def parse_text(text: str, name: str = "<text>") -> Release:
 
     units = _units(lines)
     found = _read_counts(units, warnings)
-    figures = _place(units, found, released, year_hint, about, _scope(units, found, title), warnings)
-    if not figures:
+    placed = _locate(units, found, released, year_hint, about, warnings)
+    explanations = _keep(placed, _scope(units, found, title), warnings)
+    if not explanations:
         skipped = sum("no period for" in w for w in warnings)
         why = f" ({skipped} count(s) without a period{'; no release date found' if released is None else ''})"
         raise ParseError(f"{name}: no figures found{why if skipped else ''}")
-    return Release(figures, released, release_number, title, warnings)
-
-
-def _distance(a, b) -> int:
-    """Characters between two spans of a unit (0 when they touch or overlap)."""
-    return max(a.start - b.end, b.start - a.end, 0)
-
-
-def _show(fig: Figure) -> str:
-    return f"{fig.value}" if fig.qualifier == "exact" else f"{fig.value} ({fig.qualifier})"
+    return Release([e.figure for e in explanations], released, release_number, title, warnings, explanations)
 
 
 def parse_file(path) -> Release:
@@ -194,87 +302,3 @@ def parse_file(path) -> Release:
     release = parse_text(text, str(path))
     release.warnings[:0] = warnings
     return release
-
-
-def checks(release: Release) -> list[Check]:
-    """Headline totals against the country breakdown: operations under both readings (partnered only;
-    partnered plus U.S.-only), killed and detained as Iraq plus Syria. Qualified figures ("more than
-    22") agree when their ranges meet (helpers.vocab.bounds). Never fatal."""
-    by = {(f.period_start, f.period_end, f.country, f.metric): f for f in release.figures}
-    out = []
-    for (start, end, country, metric), head in by.items():
-        if country != "all" or metric not in ("operations", "killed", "detained"):
-            continue
-
-        def get(c: str, m: str) -> Figure | None:
-            return by.get((start, end, c, m))
-
-        if metric == "operations":
-            partnered = [get(c, "partnered_operations") or get(c, "operations") for c in ("iraq", "syria")]
-            if None in partnered:
-                continue
-            readings = [("partnered", partnered)]
-            us_only = [f for f in (get("iraq", "us_only_operations"), get("syria", "us_only_operations")) if f]
-            if us_only:
-                readings.append(("partnered+us_only", partnered + us_only))
-        else:
-            parts = [get("iraq", metric), get("syria", metric)]
-            if None in parts:
-                continue
-            readings = [("iraq+syria", parts)]
-        low, high = bounds(head.value, head.qualifier)
-        sums, holds, said = [], [], []
-        for label, parts in readings:
-            b = [bounds(p.value, p.qualifier) for p in parts]
-            s_low = sum(x for x, _ in b)
-            s_high = None if any(y is None for _, y in b) else sum(y for _, y in b)
-            total = sum(p.value for p in parts)
-            ok = (high is None or s_low <= high) and (s_high is None or low <= s_high)
-            sums.append((label, total))
-            holds += [label] if ok else []
-            said.append(f"{label} {'+'.join(str(p.value) for p in parts)}={total} {'holds' if ok else 'differs'}")
-        verdict = f"{' and '.join(holds)} {'hold' if len(holds) > 1 else 'holds'}" if holds else "neither reading holds"
-        message = f"{start}..{end} {metric}: headline {_show(head)}; {'; '.join(said)}: {verdict}"
-        out.append(Check(start, end, metric, head.value, tuple(sums), tuple(holds), message))
-    return out
-
-
-CSV_FIELDS = ("file", "period_start", "period_end", "country", "metric", "value", "qualifier",
-              "period_wording", "release_date", "release_number", "title")
-
-
-def run_parse(files: list[str], as_json: bool, stdout, stderr) -> int:
-    """The body of ``tally parse FILE...``: figures as CSV (or JSON) on stdout; warnings, failed checks
-    and unreadable or figureless files on stderr. 1 when a file yielded no figures, else 0."""
-    rows, failed = [], []
-    writer = None
-    if not as_json:
-        writer = csv.DictWriter(stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-    for path in files:
-        try:
-            release = parse_file(path)
-        except ParseError as e:
-            failed.append(str(e))
-            continue
-        for w in release.warnings:
-            print(f"{path}: warning: {w}", file=stderr)
-        for c in checks(release):
-            if not c.ok:
-                print(f"{path}: check: {c.message}", file=stderr)
-        for f in release.figures:
-            row = {"file": str(path), "period_start": f.period_start.isoformat(),
-                   "period_end": f.period_end.isoformat(), "country": f.country, "metric": f.metric,
-                   "value": f.value, "qualifier": f.qualifier, "period_wording": f.period_wording,
-                   "release_date": release.release_date.isoformat() if release.release_date else None,
-                   "release_number": release.release_number, "title": release.title}
-            if writer:
-                writer.writerow({k: "" if v is None else v for k, v in row.items()})
-            else:
-                rows.append(row)
-    if as_json:
-        json.dump(rows, stdout, indent=1, ensure_ascii=False)
-        stdout.write("\n")
-    for message in failed:
-        print(f"tally parse: {message}", file=stderr)
-    return 1 if failed else 0
