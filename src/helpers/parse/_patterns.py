@@ -83,7 +83,8 @@ _KILL_WORDS = ("kill", "detain", "captur", "apprehen", "arrest")
 # (done, not aimed at: "efforts to repatriate more than 9,000 detainees" still counts the detainees)
 _MOVE_VERBS = r"(?:repatriated|returned|relocated|evacuated|resettled|released|reunited|departed|left)"
 _MOVE_WORDS = ("repatriat", "return", "relocat", "evacuat", "resettl", "releas", "reunit", "depart", "left")
-_CHANGE_WORDS = ("fell", "dropped", "decrease", "declined", "rose", "increase", "grew", "reduced", "down by", "up by")
+_CHANGE_WORDS = ("fell", "fallen", "dropped", "decrease", "declined", "rose", "risen", "increase", "grew", "grown",
+                 "reduced", "down by", "up by")
 _NOT_COUNTED = (r"(?:square\s+(?:miles|kilometers|kilometres|km)|miles|kilometers|kilometres|km|villages|towns|"
                 r"neighbou?rhoods|families|households|women\s+and\s+children|children|vehicles|tunnels|rifles|"
                 r"(?:improvised\s+)?explosive\s+devices|IEDs|rounds|tons|pounds|munitions|bombs|rockets|drones|"
@@ -98,7 +99,7 @@ _NOT_TALLIED = (
          rf"have|had)\s+(?:\w+\s+)?{_MOVE_VERBS}\b")),
     # "the camp's population fell by 2,000"
     ("skip", "change", _CHANGE_WORDS,
-     _re(rf"\b(?:fell|dropped|decreased|declined|rose|increased|grew|reduced|down|up)\s+by\s+{_Q}{_NUM}\b")),
+     _re(rf"\b(?:fell|fallen|dropped|decreased|declined|rose|risen|increased|grew|grown|reduced|down|up)\s+by\s+{_Q}{_NUM}\b")),
 )
 _NOT_COUNTED_THINGS = (
     # "cleared 12 villages", "across 300 square miles", "50 munitions"
@@ -224,6 +225,7 @@ _ANOTHER_BEFORE = _re(rf"\b{_ANOTHER}\s+(?:(?:{_QWORDS})\s+)?$")
 _HAS_NOUN = _re(rf"\b(?:{_NOUN}|{_LEADER}|others|more)\b")
 _PAIR_GAP = _re(r"[\s,]*(?:and|as\s+well\s+as|while|with)?[\s,]*")
 _LEADER_WORDS = _re(rf"\b{_LEADER}\b")
+_PEOPLE_NOUN = _re(rf"\b(?:{_NOUN}|{_LEADER})\b")
 # Groups that are not ISIS: a count of theirs is not ISIS killed or detained
 _OTHER_GROUP = _re(r"\b(?:Hurras\s+al-?Din|al-?Qa'?ida|AQ|HTS|Hayat\s+Tahrir|Hizball?ah|Hezboll?ah|Houthis?|"
                    r"Iran(?:ian)?-(?:backed|aligned)|militias?|Kata'?ib|PKK)\b")

@@ -7,6 +7,7 @@ another metric (leaders, another group than ISIS); only when none fits is it a w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,10 +19,12 @@ from ._patterns import (
     _ANY_NUM,
     _CORE,
     _FIXED_COUNTRY,
+    _HAS_NOUN,
     _INSTANT,
     _LEADER_WORDS,
     _OPS_WORDS,
     _OTHER_GROUP,
+    _PEOPLE_NOUN,
     _PERSON_METRIC,
     _SPELLED_OUT,
     _date,
@@ -185,14 +188,22 @@ def _where(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> tuple[st
 
 # --------------------------------------------------------------------------- second pass: one figure per key
 
+def _counts_leaders(text: str, hit: _Hit) -> bool:
+    """A count without a noun of its own ("and 16 were detained") whose clause last named leaders."""
+    if _HAS_NOUN.search(hit.words) or not hit.kinds:
+        return False
+    clause = re.split(r"[.;:]\s", text[:hit.start])[-1]
+    nouns = _PEOPLE_NOUN.findall(clause)
+    return bool(nouns) and bool(_LEADER_WORDS.fullmatch(nouns[-1]))
+
+
 def _other_reading(p: _Placed) -> tuple[str, str] | None:
     """A value that conflicts with one read earlier, read as another metric: (metric, why); metric ""
     when it counts another group than ISIS. None when no other reading fits."""
     text, hit = p.unit.text, p.hit
-    near = text[max(0, hit.start - 80):hit.end + 40]
-    if hit.metric in ("killed", "detained", "killed_or_detained") and hit.kinds and _LEADER_WORDS.search(near):
-        return _PERSON_METRIC[(True, hit.kinds)], "leaders are named beside it"
-    if _OTHER_GROUP.search(near):
+    if hit.metric in ("killed", "detained", "killed_or_detained") and _counts_leaders(text, hit):
+        return _PERSON_METRIC[(True, hit.kinds)], "a bare count after leaders: the noun of the pair is leaders"
+    if _OTHER_GROUP.search(text, max(0, hit.start - 80), hit.end + 40):
         return "", "it counts another group than ISIS"
     return None
 
@@ -234,7 +245,8 @@ def _keep(placed: list[_Placed], scope: str, warnings: list[str]) -> list[Explan
         if other and other[0] == "":
             continue
         if other:
-            fig = Figure(fig.period_start, fig.period_end, country, other[0], fig.value, fig.qualifier, fig.wording)
+            fig = Figure(fig.period_start, fig.period_end, country, other[0], fig.value, fig.qualifier,
+                         fig.period_wording)
             key = (fig.period_start, fig.period_end, fig.country, fig.metric)
             if key not in kept:
                 kept[key] = _explained(p, fig, words, f"read as {other[0]}: {other[1]}")
