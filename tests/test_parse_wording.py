@@ -97,8 +97,10 @@ def test_no_wording_fixture_states_a_core_figure_its_text_does_not_count():
 
 def test_explain_names_sentence_and_words():
     lines = explain(parse_file(WORDING / "c6_next_sentence.txt"))
-    assert lines[0] == "1. syria operations 30 (more_than), 2025-11-03..2025-12-09, 'over the past month; from Nov. 3 to Dec. 9'"
-    assert lines[1].startswith("   line 11: TAMPA, Fla. - Over the past month, U.S. forces conducted more than 30 operations in Syria.")
+    assert lines[0] == ("1. syria operations 30 (more_than), 2025-11-03..2025-12-09, "
+                        "'over the past month; from Nov. 3 to Dec. 9'")
+    assert lines[1] == ("   line 11: TAMPA, Fla. - Over the past month, U.S. forces conducted more than 30 operations "
+                        "in Syria.")
     assert lines[2:5] == ["   metric:  'more than 30 operations'", "   country: 'in Syria'",
                           "   period:  'Over the past month ... from Nov. 3 to Dec. 9'"]
     assert len(lines) == 3 * 6
