@@ -40,7 +40,7 @@ def rows(figures) -> list[tuple]:
 def test_every_class_has_several_fixtures():
     classes = [n[:2] for n in NAMES]
     assert {c: classes.count(c) for c in sorted(set(classes))} == {
-        "c1": 5, "c2": 4, "c3": 4, "c4": 4, "c5": 4, "c6": 3, "c7": 3, "c8": 4}
+        "c1": 6, "c2": 4, "c3": 4, "c4": 4, "c5": 4, "c6": 3, "c7": 3, "c8": 4}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -130,12 +130,12 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 SIDES = [", which included {n} raids in {c},", " (some of them in {c})", ", including strikes on ISIS cells in {c},",
          ", some of which targeted cells that had come from {c},", ", most of them in {c},"]
-COUNTRY_SAID = ["prefix", "after", "block"]
+COUNTRY_SAID = ["prefix", "after", "block", "scope"]  # scope: no country but the side clause's, in text or title
 
 
-def _release(body: str, released: date = date(2025, 12, 17)) -> str:
-    return (f"Press Release | {released:%b}. {released.day}, {released.year}\n\n"
-            f"Defeat ISIS Update: The Mission in Iraq and Syria\n\n{body}\n")
+def _release(body: str, released: date = date(2025, 12, 17),
+             title: str = "Defeat ISIS Update: The Mission in Iraq and Syria") -> str:
+    return f"Press Release | {released:%b}. {released.day}, {released.year}\n\n{title}\n\n{body}\n"
 
 
 @st.composite
@@ -151,15 +151,17 @@ def side_clause_case(draw):
                 f"resulting in {killed} ISIS operatives killed.")
     if said == "block":
         sentence = f"In {country}:\n{sentence}"
-    return sentence, side
+    title = "CENTCOM Update On Defeat ISIS Operations" if said == "scope" else None
+    return sentence, side, title
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(side_clause_case())
 def test_a_side_clause_country_never_changes_a_counts_country(case):
-    sentence, side = case
-    plain = parse_text(_release(sentence.replace("{side}", ",")))
-    with_side = parse_text(_release(sentence.replace("{side}", side if side.endswith(",") else side + ",")))
+    sentence, side, title = case
+    kw = {"title": title} if title else {}
+    plain = parse_text(_release(sentence.replace("{side}", ","), **kw))
+    with_side = parse_text(_release(sentence.replace("{side}", side if side.endswith(",") else side + ","), **kw))
     assert rows(with_side.figures) == rows(plain.figures)
     assert {f.metric for f in with_side.figures} == {"operations", "killed"}
 

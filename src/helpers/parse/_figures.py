@@ -276,11 +276,12 @@ def _country(unit: _Unit, hit: _Hit, hits: list[_Hit], mentions: list) -> tuple[
 
 def _scope(units: list[_Unit], found: list[list[_Hit]], title: str | None) -> str:
     """'syria' for a release that speaks of Syria alone, else 'all'. The evidence: the title, the headers
-    and the sentences with operations, killed or detained counts (else every sentence)."""
+    and the sentences with operations, killed or detained counts (else every sentence); not a country
+    named in a side clause, which speaks of a part ("95 operations, including 59 in Syria")."""
     def seen(pairs) -> set[str]:
         out = set()
         for unit, _ in pairs:
-            out.update(m[1] for m in _mentions(unit.text))
+            out.update(m[1] for m in _mentions(unit.text) if m[2] is None)
             out.update(c for c in (unit.block, *(unit.columns or ())) if c)
         return out
 
