@@ -17,6 +17,7 @@ import random
 import re
 import sys
 import time
+import types
 from pathlib import Path
 
 from helpers import parse
@@ -34,11 +35,14 @@ def generate(n: int, rng: random.Random) -> list[str]:
 
 
 def patterns() -> list[re.Pattern]:
-    """Every compiled pattern of helpers.parse, in its tables too."""
-    found, todo = [], list(vars(parse).values())
+    """Every compiled pattern of helpers.parse's modules, in their tables too (each once)."""
+    modules = [m for m in vars(parse).values()
+               if isinstance(m, types.ModuleType) and m.__name__.startswith(parse.__name__)]
+    found, seen, todo = [], set(), [v for m in modules for v in vars(m).values()]
     while todo:
         value = todo.pop()
-        if isinstance(value, re.Pattern):
+        if isinstance(value, re.Pattern) and id(value) not in seen:
+            seen.add(id(value))
             found.append(value)
         elif isinstance(value, (tuple, list)):
             todo.extend(value)

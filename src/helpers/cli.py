@@ -39,7 +39,7 @@ def _build(args) -> int:
 def _parse(args) -> int:
     from .parse import run_parse
 
-    return run_parse(args.files, args.json, sys.stdout, sys.stderr)
+    return run_parse(args.files, args.json, sys.stdout, sys.stderr, explained=args.explain)
 
 
 def _ingest(args) -> int:
@@ -83,7 +83,11 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
     pa = sub.add_parser("parse", parents=[root], help="print the figures a release text states, as CSV")
     pa.add_argument("files", nargs="+", metavar="FILE")
-    pa.add_argument("--json", action="store_true", help="print JSON instead of CSV")
+    shape = pa.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print JSON instead of CSV")
+    shape.add_argument("--explain", action="store_true",
+                       help="for each figure, the sentence it came from and the words that set its metric, "
+                            "country and period")
     pa.set_defaults(func=_parse)
     i = sub.add_parser("ingest", parents=[root], help="parse a release and append it to data/raw/")
     i.add_argument("file", metavar="FILE")
