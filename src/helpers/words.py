@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from datetime import date
 
 from .months import aligned, month_index
@@ -261,3 +262,22 @@ def source_name(kind: str, publisher: str, published: date | None, approx: bool,
         name += f" (as reposted by {publisher})"
     return name
 
+
+
+# --- data text in Markdown ---------------------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"([\\`*_\[\]!|~$])")
+_BLOCK_START = re.compile(r"^(\s*)(?:([#+\->=])|(\d+)([.)]))")
+
+
+def markdown_text(text: str) -> str:
+    """A data string (a publisher's name) for Markdown, to be read as the text it is: no link, image,
+    emphasis, code, math or block that the data did not earn. Markdown's punctuation is backslash-escaped,
+    and so are a bare URL's "://" and "www."; ``&`` and ``<`` are left to the HTML step, which shows
+    any raw HTML as text."""
+    text = _MARKUP.sub(r"\\\1", str(text)).replace("://", r"\://").replace("www.", r"www\.")
+
+    def block(m: re.Match) -> str:
+        return m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}")
+
+    return _BLOCK_START.sub(block, text)
