@@ -31,9 +31,6 @@ from .words import (
     topic,
 )
 
-CHANGE_SUBJECTS = {"operations": "operations", "killed": "the number killed", "detained": "the number detained"}
-
-
 def _names(t: Tables, source_ids, **kwargs) -> str:
     """The sources in words (``Tables.names``), as Markdown that shows their names as text."""
     return markdown_text(t.names(source_ids, **kwargs))
@@ -267,16 +264,13 @@ def _attribution(f: dict, t: Tables) -> str:
     return ""
 
 
-CHANGE_SUBJECTS = {"operations": "operations", "killed": "the number killed", "detained": "the number detained"}
-
-
 def _change_sentences(f: dict) -> list[str]:
     out = []
     for against in ("previous", "year_before"):
         changes = [c for c in f["changes"] if c["against"] == against]
         parts = []
         for c in changes:
-            d, subject = c["difference"], CHANGE_SUBJECTS[c["metric"]]
+            d, subject = c["difference"], METRIC_TOPICS[c["metric"]]
             if d == 0:
                 parts.append(f"{subject} {'were' if c['metric'] == 'operations' else 'was'} unchanged at {number(c['to'])}")
             else:

@@ -44,6 +44,21 @@ BASIS_LABELS = {
     "unknown": "not published",
 }
 
+# Periods against the monthly series (periods.csv's status), as the figures' legend says them.
+STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
+                 "cannot_check": "months not known well enough to check", "derived": "span derived by subtraction"}
+# How a claim ranks (the reconciliation's tiers), and the readings of operations (readings.csv).
+TIER_WORDS = {0: "CENTCOM's own figure", 1: "an outlet quoting CENTCOM", 2: "an outlet's own figure",
+              3: "a figure from neither CENTCOM nor the outlet"}
+READING_WORDS = {
+    "either": ("the headline equals the partnered operations and no U.S.-only operations are given, so both "
+               "readings agree"),
+    "partnered_only": "the headline counts partnered operations only",
+    "partnered_plus_us_only": "the headline counts partnered plus U.S.-only operations",
+    "untestable": "the headline exceeds the partnered operations, but no U.S.-only figure is given to test it",
+    "neither": "the headline matches neither reading",
+}
+
 
 # --- numbers and lists ----------------------------------------------------------------------------------
 
