@@ -164,7 +164,7 @@ def why_chosen(chosen: list[Claim], other: list[Claim]) -> str:
 
 
 def why_used(g: Group) -> str:
-    """Why a group in use outranks those it contradicts (see reconcile_network.level)."""
+    """Why a group in use outranks those it contradicts (see _network.level)."""
     if g.tier == 0:
         return "it is CENTCOM's own figure"
     if FAMILY_OF[g.metric] == OPS and g.start.day == 1 and month_index(g.start) == month_index(g.end):
