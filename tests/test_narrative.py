@@ -419,3 +419,19 @@ def test_tables_are_read_once_and_handed_out_as_copies(built, tmp_path, monkeypa
     events.loc[0, "label"] = "relabelled"
     events.to_csv(paths.events_csv, index=False, lineterminator="\n")
     assert Tables.load(paths).events.loc[0, "label"] == "relabelled"
+
+
+@pytest.mark.parametrize("publisher", ["[click me](javascript:alert(1))", "![x](http://host/pixel.png)",
+                                       "# Heading", "*Bold* `code` $5 and $10", "www.host.example"])
+def test_publishers_reach_the_page_as_text(publisher):
+    """Issue 18 item 1: a publisher's name becomes no link, image, heading, emphasis or math on the page."""
+    pytest.importorskip("nbconvert")
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    t = synthetic_tables()
+    t.claims.loc[t.claims["source_id"].eq("kurdistan24-2023-08-10"), "publisher"] = publisher
+    text = month_summary("2023-07", tables=t)
+    html = markdown2html_mistune(text)
+    assert "<a " not in html and "<img" not in html and "<h1" not in html and "<em>" not in html
+    assert "<code>" not in html and "<strong>Bold" not in html
+    assert f"{publisher} at 37" in html  # the name shown as it is, in the disagreements list

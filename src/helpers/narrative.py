@@ -21,6 +21,7 @@ from .words import (
     figure,
     join,
     limits,
+    markdown_text,
     month_name,
     month_runs,
     nouns,
@@ -30,7 +31,9 @@ from .words import (
     topic,
 )
 
-CHANGE_SUBJECTS = {"operations": "operations", "killed": "the number killed", "detained": "the number detained"}
+def _names(t: Tables, source_ids, **kwargs) -> str:
+    """The sources in words (``Tables.names``), as Markdown that shows their names as text."""
+    return markdown_text(t.names(source_ids, **kwargs))
 
 
 # --- amounts ----------------------------------------------------------------------------------------------------
@@ -253,15 +256,12 @@ def _attribution(f: dict, t: Tables) -> str:
     stated = [s for c in cells if c.basis == "stated" for s in c.source_ids if t.source(s).centcom]
     reported = [s for c in cells if c.basis != "stated" for s in c.source_ids if not t.source(s).centcom]
     if stated and not reported:
-        return f"The figures are from {t.names(stated)}."
+        return f"The figures are from {_names(t, stated)}."
     if reported and not stated:
-        return f"No CENTCOM release for the month is on record; the figures are as reported by {t.names(reported)}."
+        return f"No CENTCOM release for the month is on record; the figures are as reported by {_names(t, reported)}."
     if stated and reported:
-        return f"The figures are from {t.names(stated)} and, where it is silent, {t.names(reported)}."
+        return f"The figures are from {_names(t, stated)} and, where it is silent, {_names(t, reported)}."
     return ""
-
-
-CHANGE_SUBJECTS = {"operations": "operations", "killed": "the number killed", "detained": "the number detained"}
 
 
 def _change_sentences(f: dict) -> list[str]:
@@ -270,7 +270,7 @@ def _change_sentences(f: dict) -> list[str]:
         changes = [c for c in f["changes"] if c["against"] == against]
         parts = []
         for c in changes:
-            d, subject = c["difference"], CHANGE_SUBJECTS[c["metric"]]
+            d, subject = c["difference"], METRIC_TOPICS[c["metric"]]
             if d == 0:
                 parts.append(f"{subject} {'were' if c['metric'] == 'operations' else 'was'} unchanged at {number(c['to'])}")
             else:
@@ -343,7 +343,7 @@ def _year_to_date(f: dict, t: Tables) -> str:
                         " not known exactly.")
     for tally in f["tallies"]:
         span = span_name(tally["period_start"], tally["period_end"])
-        text.append(f"{t.names(tally['source_ids'])} put {span} at {_figure_list(tally['figures']['all'])}.")
+        text.append(f"{_names(t, tally['source_ids'])} put {span} at {_figure_list(tally['figures']['all'])}.")
     return ("**Year to date.** " + " ".join(text)) if text else ""
 
 
@@ -394,7 +394,7 @@ def _span_sentence(span: dict, t: Tables) -> str:
     if span["derived"]:
         return f"By subtraction, {when} comes to {'; '.join(parts)}."
     whose = {"other": " another party's (not CENTCOM's)", "lig": " a Lead Inspector General report's"}
-    return f"{t.names(span['source_ids'])} gave{whose.get(_only(span), ' a')} total for {when}: {'; '.join(parts)}."
+    return f"{_names(t, span['source_ids'])} gave{whose.get(_only(span), ' a')} total for {when}: {'; '.join(parts)}."
 
 
 def _only(span: dict) -> str:
@@ -437,7 +437,7 @@ def _disagreement_sentence(d: dict, t: Tables) -> str:
     start, end = d["period_start"], d["period_end"]
     when = f"{'on' if start == end else 'for'} {span_name(start, end)}"
     what = topic(d["metric"], d["country"])
-    a, b = t.names(d["source_a"]), t.names(d["source_b"])
+    a, b = _names(t, d["source_a"]), _names(t, d["source_b"])
     va, vb = _side(d, "a"), _side(d, "b")
     kind, series = d["kind"], ("series_sum", "series_limits")
     if kind == "period_sum" and (d["side_a"] in series or d["side_b"] in series):

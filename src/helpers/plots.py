@@ -46,6 +46,7 @@ from .words import (
     BASIS_LABELS,
     COUNTRY_WORDS,
     METRIC_NOUNS,
+    STATUS_LABELS,
     day_short,
     join,
     limits,
@@ -74,8 +75,6 @@ BASIS_COLOURS = {
     "unknown": "#c8c8c8",
 }
 STATUS_COLOURS = {"agrees": PALETTE[2], "disagrees": PALETTE[3], "cannot_check": "#555555", "derived": PALETTE[4]}
-STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
-                 "cannot_check": "months not known well enough to check", "derived": "span derived by subtraction"}
 HIGHLIGHT = "#ffe9a8"
 EVENT_STYLE = {"color": "#444444", "linestyle": (0, (1, 2)), "linewidth": 1}
 SOURCE_LINE = "Source: disis-tally, from CENTCOM releases and news reports"

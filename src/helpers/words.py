@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from datetime import date
 
 from .months import aligned, month_index
@@ -41,6 +42,21 @@ BASIS_LABELS = {
     "derived": "derived from other figures",
     "bounded": "known only within limits",
     "unknown": "not published",
+}
+
+# Periods against the monthly series (periods.csv's status), as the figures' legend says them.
+STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
+                 "cannot_check": "months not known well enough to check", "derived": "span derived by subtraction"}
+# How a claim ranks (the reconciliation's tiers), and the readings of operations (readings.csv).
+TIER_WORDS = {0: "CENTCOM's own figure", 1: "an outlet quoting CENTCOM", 2: "an outlet's own figure",
+              3: "a figure from neither CENTCOM nor the outlet"}
+READING_WORDS = {
+    "either": ("the headline equals the partnered operations and no U.S.-only operations are given, so both "
+               "readings agree"),
+    "partnered_only": "the headline counts partnered operations only",
+    "partnered_plus_us_only": "the headline counts partnered plus U.S.-only operations",
+    "untestable": "the headline exceeds the partnered operations, but no U.S.-only figure is given to test it",
+    "neither": "the headline matches neither reading",
 }
 
 
@@ -261,3 +277,22 @@ def source_name(kind: str, publisher: str, published: date | None, approx: bool,
         name += f" (as reposted by {publisher})"
     return name
 
+
+
+# --- data text in Markdown ---------------------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"([\\`*_\[\]!|~$])")
+_BLOCK_START = re.compile(r"^(\s*)(?:([#+\->=])|(\d+)([.)]))")
+
+
+def markdown_text(text: str) -> str:
+    """A data string (a publisher's name) for Markdown, to be read as the text it is: no link, image,
+    emphasis, code, math or block that the data did not earn. Markdown's punctuation is backslash-escaped,
+    and so are a bare URL's "://" and "www."; ``&`` and ``<`` are left to the HTML step, which shows
+    any raw HTML as text."""
+    text = _MARKUP.sub(r"\\\1", str(text)).replace("://", r"\://").replace("www.", r"www\.")
+
+    def block(m: re.Match) -> str:
+        return m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}")
+
+    return _BLOCK_START.sub(block, text)

@@ -10,6 +10,8 @@ from ..months import aligned, month_end, month_index, month_start
 from ..vocab import CORE_METRICS
 from ..words import (
     COUNTRY_WORDS,
+    READING_WORDS,
+    TIER_WORDS,
     count_words,
     day_name,
     during,
@@ -36,7 +38,7 @@ from ._explain import (
     span,
     who,
 )
-from ._groups import INF, TIER_WORDS, Claim, Group, period_backing, relabelled, wording_of
+from ._groups import INF, Claim, Group, period_backing, relabelled, wording_of
 from ._network import FAMILY_OF, VarKey
 
 KINDS = ("headline_vs_breakdown", "country_sum", "cross_source", "period_sum", "period_wording", "revision",
@@ -162,7 +164,7 @@ def why_chosen(chosen: list[Claim], other: list[Claim]) -> str:
 
 
 def why_used(g: Group) -> str:
-    """Why a group in use outranks those it contradicts (see reconcile_network.level)."""
+    """Why a group in use outranks those it contradicts (see _network.level)."""
     if g.tier == 0:
         return "it is CENTCOM's own figure"
     if FAMILY_OF[g.metric] == OPS and g.start.day == 1 and month_index(g.start) == month_index(g.end):
@@ -250,16 +252,6 @@ def reading_of(headline: int, p: int, u: int | None) -> str:
     if u is not None and headline == p + u:
         return "partnered_plus_us_only"
     return "untestable" if u is None and headline > p else "neither"
-
-
-READING_WORDS = {
-    "either": ("the headline equals the partnered operations and no U.S.-only operations are given, so both "
-               "readings agree"),
-    "partnered_only": "the headline counts partnered operations only",
-    "partnered_plus_us_only": "the headline counts partnered plus U.S.-only operations",
-    "untestable": "the headline exceeds the partnered operations, but no U.S.-only figure is given to test it",
-    "neither": "the headline matches neither reading",
-}
 
 
 def readings(ctx: Context) -> tuple[list[dict], list[dict]]:

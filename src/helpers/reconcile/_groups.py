@@ -21,9 +21,6 @@ from ..words import source_name
 
 INF = math.inf
 
-TIER_WORDS = {0: "CENTCOM's own figure", 1: "an outlet quoting CENTCOM", 2: "an outlet's own figure",
-              3: "a figure from neither CENTCOM nor the outlet"}
-
 # Two figures with the same value whose periods overlap by this share of their union are taken to
 # be one figure given two different periods (e.g. "in the past 60 days" against "since August 29").
 ALIAS_OVERLAP = 0.75
