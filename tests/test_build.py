@@ -86,7 +86,7 @@ def test_failed_build_leaves_previous_files_byte_identical(project, monkeypatch)
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(build_mod.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OSError):
         build(project)
     after = {p.name: p.read_bytes() for p in project.processed.iterdir()}
@@ -102,4 +102,137 @@ def test_build_refuses_bad_raw_data_and_writes_nothing(project, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].endswith(": value: must not be negative (got '-4')")
     assert err[-1] == "tally build: 1 problem(s) in data/raw; nothing was written"
+    assert {p.name: p.read_bytes() for p in project.processed.iterdir()} == before
+
+
+# --- issue 18: the processed set changes as one; readers notice a partial, mixed or changed set ---
+
+class Killed(BaseException):
+    """What a kill looks like to the code it interrupts: nothing after it runs."""
+
+
+def _kill_on_move(monkeypatch, after: int):
+    """Let ``after`` renames by ``os.replace`` happen, then 'kill' the process at the next one."""
+    real = os.replace
+    calls = {"n": 0}
+
+    def replace(src, dst):
+        if calls["n"] == after:
+            raise Killed(f"killed before moving {dst}")
+        calls["n"] += 1
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def _readers(paths):
+    """Every way the project reads a processed table back."""
+    from helpers import reconcile
+    from helpers.narrative import Tables
+
+    return [lambda: read_claims(paths.claims_csv), lambda: reconcile.monthly(paths),
+            lambda: reconcile.discrepancies(paths), lambda: reconcile.periods(paths),
+            lambda: reconcile.readings(paths), lambda: Tables.load(paths)]
+
+
+def _one_line_advising_build(exc_info, name=None):
+    message = str(exc_info.value)
+    assert "\n" not in message and "run `tally build`" in message
+    if name:
+        assert f"data/processed/{name}" in message
+
+
+@pytest.mark.parametrize("after", [0, 1, 2, 4, 5])
+def test_build_killed_between_two_moves_is_noticed_by_every_reader(project, monkeypatch, after):
+    # Failed before the fix: the files were moved one by one and a mix of old and new was read silently.
+    from helpers.errors import TallyError
+
+    build(project)
+    with project.figures_csv.open("a") as fh:  # a valid new figure: the new build differs in every table
+        fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,99,exact,hand,centcom,,\n")
+    with monkeypatch.context() as patch:
+        _kill_on_move(patch, after)
+        with pytest.raises(Killed):
+            build(project)
+    for read in _readers(project):
+        with pytest.raises(TallyError) as err:
+            read()
+        _one_line_advising_build(err)
+    assert main(["build", "--root", str(project.root)]) == 0  # a complete build makes the set whole again
+    assert not list(project.processed.glob(".*.tmp"))  # and clears what the killed one left
+    for read in _readers(project):
+        read()
+    assert read_claims(project.claims_csv)["value"].eq(99).any()
+
+
+def test_manifest_lists_every_file_and_sha256sum_can_check_it(project):
+    import hashlib
+
+    build(project)
+    lines = (project.processed / "MANIFEST.sha256").read_text().splitlines()
+    names = sorted(p.name for p in project.processed.glob("*.csv"))
+    assert [line.split("  ")[1] for line in lines] == names
+    for line in lines:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((project.processed / name).read_bytes()).hexdigest() == digest
+
+
+def _rename_column(data: bytes) -> bytes:
+    header, rest = data.split(b"\n", 1)
+    first, others = header.split(b",", 1)
+    return first + b"_renamed," + others + b"\n" + rest
+
+
+@pytest.mark.parametrize("name", ["claims.csv", "monthly.csv", "discrepancies.csv", "periods.csv"])
+@pytest.mark.parametrize("corrupt", [
+    _rename_column,
+    lambda data: data[:100] + b"\xff\xfe" + data[102:],  # not UTF-8
+    lambda data: data[: len(data) // 2],  # truncated
+    lambda data: b"",  # emptied
+])
+def test_a_corrupt_processed_file_gives_one_line_naming_it(project, name, corrupt):
+    # Failed before the fix: a traceback (KeyError, UnicodeDecodeError, ParserError) or a silent half table.
+    from helpers.errors import TallyError
+    from helpers.narrative import Tables
+
+    build(project)
+    path = project.processed / name
+    path.write_bytes(corrupt(path.read_bytes()))
+    with pytest.raises(TallyError) as err:
+        Tables.load(project)
+    _one_line_advising_build(err, name)
+
+
+def test_processed_files_without_a_manifest_are_refused(project):
+    from helpers import reconcile
+    from helpers.errors import TallyError
+
+    build(project)
+    (project.processed / "MANIFEST.sha256").unlink()
+    with pytest.raises(TallyError, match=r"MANIFEST.sha256 is missing .*run `tally build`$"):
+        reconcile.monthly(project)
+
+
+# --- issue 18, item 17: a full disk names the file ------------------------------------------------------
+
+def test_full_disk_names_the_file_and_leaves_nothing_half_written(project, monkeypatch, capsys):
+    # Failed before the fix: "tally build: : No space left on device", naming no file.
+    import errno
+
+    build(project)
+    before = {p.name: p.read_bytes() for p in project.processed.iterdir()}
+    with project.figures_csv.open("a") as fh:
+        fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,99,exact,hand,centcom,,\n")
+    real_fsync, calls = os.fsync, {"n": 0}
+
+    def fsync(fd):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second file staged: monthly.csv
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a write reports it: no filename
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main(["build", "--root", str(project.root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["tally build: data/processed/monthly.csv: No space left on device"]
     assert {p.name: p.read_bytes() for p in project.processed.iterdir()} == before

@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import reconcile_checks as checks
 from .config import Paths
+from ._files import check_processed
 from .errors import MonthError, TallyError
 from .months import check_month, month_range
 from .reconcile_explain import (Context, behind, bound_note, claim_ids, figure_text, qualified_group, says,
@@ -290,6 +291,7 @@ def _derived_row(ctx: Context, outer, inner, piece) -> dict | None:
 def _read(path: Path, name: str, paths: Paths) -> pd.DataFrame:
     if not path.exists():
         raise TallyError(f"{paths.rel(path)} not found: run `tally build` first")
+    check_processed([path], paths.root)  # issue 18: a partial, mixed or changed set is refused
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     for col in INT_COLUMNS[name]:
         df[col] = pd.array([None if v == "" else int(v) for v in df[col]], dtype="Int64")
