@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .errors import ParseError
-from .vocab import bounds
+from ._files import MAX_TEXT_BYTES, read_limited
+from .errors import ParseError, ValueTooLarge
+from .vocab import bounds, whole_number
 
 __all__ = ["Figure", "Release", "Check", "parse_text", "parse_file", "checks", "run_parse", "CSV_FIELDS"]
 
@@ -331,7 +332,7 @@ _CHARS = str.maketrans({
 def _number(text: str) -> int:
     word = " ".join(text.lower().split())
     if word[0].isdigit():
-        return int(word.replace(",", ""))
+        return whole_number(word.replace(",", ""))  # issue 18: a limit, not a crash
     if word in _WORD_VALUES:
         return _WORD_VALUES[word]
     tens, unit = re.split(r"[- ]", word, maxsplit=1)
@@ -851,7 +852,7 @@ def parse_text(text: str, name: str = "<text>") -> Release:
     """Parse the text of a release into figures; ParseError (only) when it states none."""
     text = text.translate(_CHARS)
     if "(" in text:
-        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
+        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == whole_number(m[2])
                                 else m[0], text)
     lines = text.splitlines()
     number = _RELEASE_NUMBER.search(text)
@@ -888,7 +889,7 @@ def _show(fig: Figure) -> str:
 def parse_file(path) -> Release:
     """Read a release file (UTF-8, BOM and CRLF tolerated) and parse it; ParseError names the file."""
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, MAX_TEXT_BYTES, ParseError)  # issue 18: /dev/zero, a 20 MB text
     except OSError as e:
         raise ParseError(f"{path}: cannot read: {e.strerror or e}") from None
     warnings = []
@@ -897,7 +898,10 @@ def parse_file(path) -> Release:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         warnings.append("not valid UTF-8: read as Windows-1252")
-    release = parse_text(text, str(path))
+    try:
+        release = parse_text(text, str(path))
+    except ValueTooLarge as e:  # issue 18: values have a maximum (vocab.MAX_VALUE)
+        raise ParseError(f"{path}: {e}") from None
     release.warnings[:0] = warnings
     return release
 
