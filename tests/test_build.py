@@ -236,3 +236,21 @@ def test_full_disk_names_the_file_and_leaves_nothing_half_written(project, monke
     err = capsys.readouterr().err.splitlines()
     assert err == ["tally build: data/processed/monthly.csv: No space left on device"]
     assert {p.name: p.read_bytes() for p in project.processed.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["monthly.csv", "claims.csv", "readings.csv"])
+def test_report_refuses_a_corrupt_processed_file_in_one_line(built, tmp_path, capsys, name):
+    # Failed before the fix: a traceback from the months' range or from the kernel (KeyError, ValueError).
+    import shutil
+
+    from helpers.config import Paths
+
+    copy = Paths.at(tmp_path / "copy")
+    shutil.copytree(built.data, copy.data)
+    path = copy.processed / name
+    path.write_bytes(_rename_column(path.read_bytes()))
+    assert main(["report", "--root", str(copy.root)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tally report: data/processed/{name} is not the file `tally build` last wrote (changed, "
+                   "truncated or left from another build): run `tally build`"]
+    assert not (copy.root / "reports").exists() or not any((copy.root / "reports").iterdir())

@@ -33,6 +33,7 @@ from pathlib import Path
 from . import report_warm
 from .config import Paths
 from .errors import TallyError
+from ._files import check_processed
 from .months import check_month, month_range, months_between
 
 NOTEBOOK = "monthly_report.ipynb"
@@ -106,6 +107,7 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     notebook = notebook_path(paths)
     check_parameters_cell(notebook)
     browser = find_chromium() if pdf else None
+    check_processed(paths.processed_files, paths.root)  # issue 18: a partial or corrupt set, in one line
     months = months_to_render(paths, month, all_months)
     figure_jobs = jobs or os.cpu_count() or 1
     # one month on more than one core: its figures begin in the warm process, before its kernel starts
