@@ -254,3 +254,36 @@ def test_report_refuses_a_corrupt_processed_file_in_one_line(built, tmp_path, ca
     assert err == [f"tally report: data/processed/{name} is not the file `tally build` last wrote (changed, "
                    "truncated or left from another build): run `tally build`"]
     assert not (copy.root / "reports").exists() or not any((copy.root / "reports").iterdir())
+
+
+# --- issue 18, item 19: growth when many figures share one period, country and metric ----------------
+
+def test_a_crowded_group_is_not_compared_claim_by_claim(repo, monkeypatch):
+    # Not a timed test (bench/bench_build.py times it): it counts the comparisons of whole claims,
+    # which grew with the square of a group's size (2,000 claims: about two million) before the fix.
+    from helpers.reconcile import reconcile
+    from helpers.reconcile_groups import Claim
+
+    claims = build_mod.load_claims(repo)
+    row = claims[(claims["metric"] == "operations") & (claims["country"] == "iraq")
+                 & (claims["period_start"] == "2023-07-01") & (claims["period_end"] == "2023-07-31")].iloc[[0]]
+    n = 2000
+    extra = pd.concat([row] * n, ignore_index=True)
+    extra["source_id"] = [f"outlet-{i:05d}" for i in range(n)]
+    extra["claim_id"] = [f"X{i:05d}" for i in range(n)]
+    extra["kind"], extra["attributed_to"] = "news", "centcom"
+    extra["publisher"] = [f"Outlet {i}" for i in range(n)]
+    extra["value"] = extra["low"] = [20 + i % 7 for i in range(n)]
+    extra["high"] = pd.array(extra["value"], dtype="Int64")
+    real_eq, calls = Claim.__eq__, {"n": 0}
+
+    def counting_eq(self, other):
+        calls["n"] += 1
+        return real_eq(self, other)
+
+    monkeypatch.setattr(Claim, "__eq__", counting_eq)
+    result = reconcile(pd.concat([claims, extra], ignore_index=True))
+    assert calls["n"] < 10 * n, calls["n"]
+    july = result.monthly[(result.monthly["month"] == "2023-07") & (result.monthly["country"] == "iraq")
+                          & (result.monthly["metric"] == "operations")]
+    assert len(july) == 1
