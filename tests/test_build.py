@@ -287,3 +287,23 @@ def test_a_crowded_group_is_not_compared_claim_by_claim(repo, monkeypatch):
     july = result.monthly[(result.monthly["month"] == "2023-07") & (result.monthly["country"] == "iraq")
                           & (result.monthly["metric"] == "operations")]
     assert len(july) == 1
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("2023-02-30,A raid,https://example.org/a,\n", ": date: malformed date; expected YYYY-MM-DD (got '2023-02-30')"),
+    ("2023-02-03,A raid,https://example.org/a,,extra\n", ": expected 4 fields, found 5"),
+])
+def test_report_refuses_an_events_file_edited_after_the_build_in_one_line(built, tmp_path, capsys, row, expected):
+    # Failed before the fix: the notebook failed naming neither file nor line (issue 18, item 12).
+    import shutil
+
+    from helpers.config import Paths
+
+    copy = Paths.at(tmp_path / "copy")
+    shutil.copytree(built.data, copy.data)
+    with copy.events_csv.open("a") as fh:
+        fh.write(row)
+    n = len(copy.events_csv.read_text().splitlines())
+    assert main(["report", "--root", str(copy.root)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"data/raw/events.csv:{n}{expected}", "tally report: 1 problem(s) in data/raw; nothing was written"]

@@ -23,10 +23,12 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from ._events import events_problems
 from ._files import JOURNAL
 from .config import Paths
 from .errors import DataError
-from .vocab import ATTRIBUTIONS, COUNTRIES, ENTRIES, MAX_VALUE, METRICS, QUALIFIERS, SOURCE_KINDS
+from .vocab import (ATTRIBUTIONS, COUNTRIES, ENTRIES, FIRST_DATE, MAX_VALUE, METRICS, QUALIFIERS, SOURCE_KINDS,
+                    last_date)
 
 SOURCE_COLUMNS = (
     "source_id", "kind", "publisher", "title", "url", "published", "published_approx",
@@ -36,22 +38,14 @@ FIGURE_COLUMNS = (
     "source_id", "period_start", "period_end", "period_wording", "country", "metric", "value",
     "qualifier", "entry", "attributed_to", "mention", "note",
 )
-EVENT_COLUMNS = ("date", "label", "source_url", "note")
 FIGURE_KEY = ("source_id", "period_start", "period_end", "country", "metric", "mention")
 # Free text: where a leading =, +, - or @ would be a formula to a spreadsheet.
-TEXT_COLUMNS = {"sources": ("publisher", "title", "note"), "figures": ("period_wording", "note"),
-                "events": ("label", "note")}
+TEXT_COLUMNS = {"sources": ("publisher", "title", "note"), "figures": ("period_wording", "note")}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # [0-9], not \d: full-width digits are not digits here
 RELEASE_NUMBER = r"^[0-9]{8}-[0-9]{2}$"
-FIRST_DATE = date(2014, 1, 1)  # the campaign against ISIS began in 2014
-
-
-def last_date() -> date:
-    """The latest plausible date: the end of next year."""
-    return date(date.today().year + 1, 12, 31)
 
 
 def _is_date(text: str) -> bool:
@@ -144,18 +138,6 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
     strict=False,
 )
 
-EVENTS_SCHEMA = pa.DataFrameSchema(
-    {
-        "date": _col(_req_check(), *_date_checks()),
-        "label": _col(_req_check()),
-        "source_url": _col(pa.Check(lambda s: s.str.match(r"^https?://\S+$") | (s == ""),
-                                    error="must be an http(s) URL")),
-        "note": _col(),
-    },
-    strict=False,
-)
-
-
 @dataclass
 class _Table:
     """A raw CSV read as text, indexed by the line each record starts on."""
@@ -246,13 +228,8 @@ def _formula_problems(frame: pd.DataFrame, columns: tuple[str, ...], label: str)
 
 
 def _events_problems(paths: Paths) -> list[str]:
-    """events.csv's problems; an absent file is no events."""
-    if not paths.events_csv.exists():
-        return []
-    label = paths.rel(paths.events_csv)
-    events = _read_table(paths.events_csv, label, EVENT_COLUMNS)
-    return (events.problems + _schema_problems(EVENTS_SCHEMA, events.frame, label)
-            + _formula_problems(events.frame, TEXT_COLUMNS["events"], label))
+    """events.csv's problems (``_events``: plain Python, which ``tally report`` runs too)."""
+    return events_problems(paths.events_csv, paths.rel(paths.events_csv))
 
 
 def _cross_problems_sources(frame: pd.DataFrame, label: str) -> list[str]:

@@ -90,6 +90,15 @@ def whole_number(digits: str) -> int:
     return int(core or "0")
 
 
+# Dates a figure, source or event may have: from the campaign's start to the end of next year.
+FIRST_DATE = date(2014, 1, 1)
+
+
+def last_date() -> date:
+    """The latest plausible date: the end of next year."""
+    return date(date.today().year + 1, 12, 31)
+
+
 # "nearly N" and "about N": a band of 10 per cent of N, documented in data/README.md.
 BAND = 0.10
 
