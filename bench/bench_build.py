@@ -6,7 +6,13 @@ time) and more sources (each figure also reported by extra outlets). ``helpers.b
 timed end to end on a scratch copy of the real data. Prints the times and growth factors side by
 side; the aim is under a second on the real data and growth no worse than linear.
 
-Usage: PYTHONPATH=src python bench/bench_build.py [--repeat N]
+A third shape (issue 18): many figures that share one period, country and metric (8,000, 16,000 and
+32,000 outlets all giving July 2023's Iraq operations, of seven different values), appended to a
+scratch copy of data/raw/ and built end to end with ``tally build``'s ``build``. Before the fix a
+group's claims were compared field by field with each other (8,000: 6.7 s, 16,000: 27 s,
+32,000: 142 s); the aim is that doubling the rows no more than about doubles the time.
+
+Usage: PYTHONPATH=src python bench/bench_build.py [--repeat N] [--crowded-only]
 """
 
 from __future__ import annotations
@@ -63,10 +69,44 @@ def time_build(repeat: int) -> float:
         return timed(lambda: build(paths), repeat)
 
 
+CROWDED = (8_000, 16_000, 32_000)
+
+
+def crowded_copy(folder: Path, n: int) -> Paths:
+    """A scratch copy of data/raw/ with ``n`` more outlets, each giving Iraq's operations of July 2023."""
+    paths = Paths.at(folder)
+    shutil.copytree(REPO / "data" / "raw", paths.raw)
+    sources = "".join(f"outlet-{i:05d},news,Outlet {i},,https://example.org/news/{i},2023-08-15,false,,\n"
+                      for i in range(n))
+    figures = "".join(f"outlet-{i:05d},2023-07-01,2023-07-31,,iraq,operations,{20 + i % 7},exact,hand,centcom,,\n"
+                      for i in range(n))
+    with paths.sources_csv.open("a") as fh:
+        fh.write(sources)
+    with paths.figures_csv.open("a") as fh:
+        fh.write(figures)
+    return paths
+
+
+def time_crowded(repeat: int) -> None:
+    """``build`` end to end as the figures sharing one period, country and metric double."""
+    print(f"\n{'one period, country, metric':<30}{'rows':>8}{'build s':>10}{'rows x':>8}{'time x':>8}")
+    base = None
+    for n in CROWDED:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = crowded_copy(Path(tmp), n)
+            seconds = timed(lambda: build(paths), repeat)
+        base = base or (n, seconds)
+        print(f"{'':<30}{n:>8}{seconds:>10.2f}{n / base[0]:>8.1f}{seconds / base[1]:>8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
+    parser.add_argument("--crowded-only", action="store_true", help="time only the shape of issue 18")
     args = parser.parse_args()
+    if args.crowded_only:
+        time_crowded(1)
+        return
     claims = load_claims(Paths.at(REPO))
     print(f"{'data':<22}{'claims':>8}{'size x':>8}{'reconcile s':>13}{'time x':>8}")
     base = None
@@ -77,6 +117,7 @@ def main() -> None:
         label = "real" if factor == 1 else f"synthetic x{factor}"
         print(f"{label:<22}{len(data):>8}{len(data) / len(claims):>8.1f}{seconds:>13.3f}{seconds / base:>8.1f}")
     print(f"\nbuild end to end (real data, scratch copy): {time_build(args.repeat):.3f} s")
+    time_crowded(1)
 
 
 if __name__ == "__main__":

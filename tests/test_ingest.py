@@ -96,3 +96,145 @@ def test_existing_release_from_the_curated_data_is_refused(project, capsys, repo
     assert code == 1
     assert "already in the data as source centcom-2023-08-09" in capsys.readouterr().err
     assert _raw_bytes(project) == before
+
+
+# --- issue 18 ------------------------------------------------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+class Killed(BaseException):
+    """What a kill looks like to the code it interrupts: nothing after it runs."""
+
+
+def _without_number(tmp_path, **replace) -> Path:
+    """The fixture release without its release number (as many releases print none), edited."""
+    text = RELEASE.read_text().replace("Release Number 20240110-01\n", "")
+    for old, new in replace.items():
+        text = text.replace(old.replace("_", " "), new)
+    path = tmp_path / "release.txt"
+    path.write_text(text)
+    return path
+
+
+def test_ingest_killed_between_its_two_moves_leaves_no_source_without_figures(project, monkeypatch, capsys):
+    # Failed before the fix: sources.csv was moved, figures.csv not; check accepted the orphan source
+    # and a second ingest of the release was refused as already there.
+    sources_before, figures_before = _raw_bytes(project)
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "figures.csv":
+            raise Killed("killed between the two moves")
+        real(src, dst)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", replace)
+        with pytest.raises(Killed):
+            _ingest(project, "--yes")
+    capsys.readouterr()
+    # The next command to take the lock finishes the ingest: both files, or (had it died earlier) neither.
+    assert main(["check", "--root", str(project.root)]) == 0
+    sources, figures = load_raw(project)
+    assert sources["source_id"].eq("centcom-2024-01-10").sum() == 1
+    assert (figures["source_id"] == "centcom-2024-01-10").sum() == 11
+    sources_after, figures_after = _raw_bytes(project)
+    assert sources_after.startswith(sources_before) and figures_after.startswith(figures_before)
+    assert not [p.name for p in project.raw.iterdir() if p.name.endswith((".tmp", ".json"))]
+
+
+def test_ingest_killed_before_its_moves_changes_nothing(project, monkeypatch, capsys):
+    before = _raw_bytes(project)
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "sources.csv":
+            raise Killed("killed before the first move")
+        real(src, dst)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", replace)
+        with pytest.raises(Killed):
+            _ingest(project, "--yes")
+    assert main(["check", "--root", str(project.root)]) == 0  # completes it: the journal was written
+    sources, figures = load_raw(project)
+    assert (figures["source_id"] == "centcom-2024-01-10").sum() == 11
+    assert sources["source_id"].eq("centcom-2024-01-10").sum() == 1
+
+
+def test_a_second_writer_is_refused_in_one_line_while_the_first_holds_data_raw(project, monkeypatch, capsys):
+    # Failed before the fix: both ingests said "appended" and one release was lost. The hook runs the
+    # second ingest (and a build) at the moment the first is about to write.
+    from helpers import ingest as ingest_mod
+
+    real = ingest_mod._validated_bytes
+    seen = {}
+
+    def hook(paths, source, figures):
+        other = _without_number(project.root.parent, **{"Jan. 10, 2024": "Feb. 9, 2024",
+                                                        "Jan 10, 2024": "Feb 9, 2024"})
+        seen["ingest"] = main(["ingest", str(other), "--url", URL + "other", "--yes", "--root", str(project.root)])
+        seen["build"] = main(["build", "--root", str(project.root)])
+        seen["err"] = capsys.readouterr().err.splitlines()
+        return real(paths, source, figures)
+
+    monkeypatch.setattr(ingest_mod, "_validated_bytes", hook)
+    assert _ingest(project, "--yes") == 0
+    assert seen["ingest"] == 1 and seen["build"] == 1
+    assert seen["err"] == [
+        "tally ingest: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends" % os.getpid(),
+        "tally build: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends" % os.getpid(),
+    ]
+    sources, figures = load_raw(project)
+    assert sources["source_id"].eq("centcom-2024-01-10").sum() == 1
+    assert not sources["published"].eq("2024-02-09").any()  # refused, not half-added
+    assert (figures["source_id"] == "centcom-2024-01-10").sum() == 11
+    assert main(["ingest", str(RELEASE), "--url", URL, "--root", str(project.root)]) == 1  # lock released
+
+
+@pytest.mark.parametrize("variant", [
+    URL.rstrip("/"),  # no trailing slash
+    URL + "?utm_source=twitter",
+    URL + "#main",
+    URL.replace("https://www.centcom.mil", "HTTPS://WWW.CENTCOM.MIL"),
+    URL.replace("https://", "http://"),
+])
+def test_a_release_without_number_is_not_ingested_again_under_a_variant_url(project, tmp_path, capsys, variant):
+    # Failed before the fix: only the exact URL was compared; the same release went in again.
+    release = _without_number(tmp_path)
+    assert main(["ingest", str(release), "--url", URL, "--yes", "--root", str(project.root)]) == 0
+    after_first = _raw_bytes(project)
+    capsys.readouterr()
+    assert main(["ingest", str(release), "--url", variant, "--yes", "--root", str(project.root)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "already in the data as source centcom-2024-01-10; nothing written" in err[0]
+    assert _raw_bytes(project) == after_first
+
+
+def test_a_release_without_number_is_recognised_by_its_date_and_figures(project, tmp_path, capsys):
+    # Failed before the fix: a repost of the same release at another address went in a second time.
+    release = _without_number(tmp_path)
+    assert main(["ingest", str(release), "--url", URL, "--yes", "--root", str(project.root)]) == 0
+    after_first = _raw_bytes(project)
+    capsys.readouterr()
+    repost = "https://www.dvidshub.net/news/123456/december-2023-month-review"
+    assert main(["ingest", str(release), "--url", repost, "--yes", "--root", str(project.root)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("source centcom-2024-01-10, of the same date, already states exactly these 11 figures; "
+                        "nothing written")
+    assert _raw_bytes(project) == after_first
+    # Different figures on the same day are another release, and go in.
+    other = _without_number(tmp_path, **{"29 D-ISIS operations": "30 D-ISIS operations"})
+    assert main(["ingest", str(other), "--url", repost, "--yes", "--root", str(project.root)]) == 0
+
+
+def test_ingest_refuses_a_value_over_the_maximum(project, tmp_path, capsys):
+    # Failed before the fix: 2^63 went into figures.csv, and build then died of OverflowError.
+    release = _without_number(tmp_path, **{"29 D-ISIS operations": "9,223,372,036,854,775,808 D-ISIS operations"})
+    before = _raw_bytes(project)
+    assert main(["ingest", str(release), "--url", URL, "--yes", "--root", str(project.root)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tally ingest: {release}: 9223372036854775808 is over the largest value allowed, 10,000,000"]
+    assert _raw_bytes(project) == before

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from reconcile_fixtures import Claims, cell, month, months, one
 
+from helpers._files import write_processed_set
 from helpers.build import to_csv_bytes
 from helpers.config import Paths
 from helpers.errors import MonthError, TallyError
@@ -362,9 +363,9 @@ def written(tmp_path) -> Paths:
     c.add("taskandpurpose-2023-08-09", JUN, "iraq", "operations", 37)
     c.add("taskandpurpose-2023-04-09", months(2023, 1, 3), "all", "operations", 130)
     rec = run(c)
-    for path, df in ((paths.monthly_csv, rec.monthly), (paths.discrepancies_csv, rec.discrepancies),
-                     (paths.periods_csv, rec.periods), (paths.readings_csv, rec.readings)):
-        path.write_bytes(to_csv_bytes(df))
+    write_processed_set(paths.processed, {  # as tally build writes them: with their manifest (issue 18)
+        path: to_csv_bytes(df) for path, df in ((paths.monthly_csv, rec.monthly), (paths.discrepancies_csv,
+        rec.discrepancies), (paths.periods_csv, rec.periods), (paths.readings_csv, rec.readings))})
     return paths
 
 

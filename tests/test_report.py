@@ -22,6 +22,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from helpers._files import write_processed_set
 from helpers.build import build
 from helpers.config import Paths
 from helpers.errors import MonthError, TallyError
@@ -50,7 +51,10 @@ def copy_data(built: Paths, root: Path) -> Paths:
 def cut_series(paths: Paths, first: str, last: str) -> None:
     """Keep only first..last in the copy's monthly series (so that --all has few months)."""
     monthly = pd.read_csv(paths.monthly_csv, dtype=str, keep_default_na=False)
-    monthly[monthly["month"].between(first, last)].to_csv(paths.monthly_csv, index=False, lineterminator="\n")
+    files = {p: p.read_bytes() for p in paths.processed_files}  # rewritten as a set, with its manifest (issue 18)
+    files[paths.monthly_csv] = monthly[monthly["month"].between(first, last)].to_csv(
+        index=False, lineterminator="\n").encode()
+    write_processed_set(paths.processed, files)
 
 
 def small_notebook(*, tagged: bool = True, override: str | None = None) -> nbformat.NotebookNode:
@@ -191,7 +195,7 @@ def test_the_command_gives_one_line_for_a_bad_month(built, tmp_path):
     tally = Path(sys.executable).with_name("tally")
     run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", "2023-13"],
                          capture_output=True, text=True, timeout=120)
-    assert run.returncode == 1
+    assert run.returncode == 2  # a usage error (issue 18): 2, as argparse gives
     assert re.fullmatch(r"tally report: malformed month '2023-13': expected YYYY-MM; "
                         r"months available: \d{4}-\d{2} to \d{4}-\d{2}\n", run.stderr), run.stderr
     assert run.stdout == "" and not paths.reports.exists()

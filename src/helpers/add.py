@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from . import amendments
 from .config import Paths
 from .curate import FIGURE_COLUMNS, SOURCE_COLUMNS, load_raw, validate
-from .build import write_atomically
+from ._files import raw_lock, write_raw_together
 from .errors import TallyError
 from .ingest import _appended, _csv_lines
 
@@ -158,7 +158,13 @@ def plan(paths: Paths, file: str) -> Plan:
 
 
 def run_add(paths: Paths, file: str, yes: bool, added: str, stdout) -> int:
-    """The body of ``tally add``: show what would be appended; append with ``yes``."""
+    """The body of ``tally add``: show what would be appended; append with ``yes`` (under the lock on
+    ``data/raw/``, the three files replaced as one)."""
+    with raw_lock(paths.raw, "add", paths.root):
+        return _run_add(paths, file, yes, added, stdout)
+
+
+def _run_add(paths: Paths, file: str, yes: bool, added: str, stdout) -> int:
     p = plan(paths, file)
     print(f"{file}: {len(p.figures)} new figures from {len(p.figures) and len({f['source_id'] for f in p.figures})} "
           f"sources ({len(p.sources)} new), {len(p.skipped)} already recorded", file=stdout)
@@ -182,7 +188,7 @@ def run_add(paths: Paths, file: str, yes: bool, added: str, stdout) -> int:
     if marks:
         files[paths.amendments_csv] = amendments.appended_bytes(paths, marks)
     _check_scratch(paths, files)
-    write_atomically(files)
+    write_raw_together(paths.raw, files)
     print(f"appended {len(p.sources)} sources, {len(p.figures)} figures and {len(marks)} amendments to "
           f"{paths.rel(paths.raw)}; run `tally build` (or `make data`) to rebuild data/processed/", file=stdout)
     return 0

@@ -3,17 +3,19 @@ and ``readings``. Orchestration and writing only: the tables' columns and reader
 
 Every output is computed and serialised in memory first; only then are the files replaced,
 each through a temporary file and ``os.replace``, so a failed build leaves the previous
-processed files as they were. The same inputs give byte-identical files.
+processed files as they were. ``MANIFEST.sha256`` is written last with every file's hash, and the
+readers check it (``check_processed``): a build killed between two moves, or a processed file
+changed since, is refused in one line until ``tally build`` runs again. The same inputs give
+byte-identical files.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from ._files import check_processed, raw_lock, write_atomically, write_processed_set
 from .config import Paths
 from .tables import CLAIM_COLUMNS
 from .vocab import CORE_METRICS, bounds, period_days, period_kind
@@ -71,26 +73,6 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Replace each file with its new bytes; nothing is touched until every temporary file is written."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-
-
 def processed_tables(paths: Paths) -> dict[Path, pd.DataFrame]:
     """Compute every processed table in memory, keyed by the file it goes to."""
     from .reconcile import reconcile  # the reconciliation needs the claims, not the other way round
@@ -109,6 +91,7 @@ def processed_tables(paths: Paths) -> dict[Path, pd.DataFrame]:
 def build(paths: Paths | None = None) -> dict[Path, pd.DataFrame]:
     """Rebuild ``data/processed/`` from ``data/raw/``: all files or none."""
     paths = paths or Paths.at()
-    tables = processed_tables(paths)
-    write_atomically({path: to_csv_bytes(df) for path, df in tables.items()})
+    with raw_lock(paths.raw, "build", paths.root):
+        tables = processed_tables(paths)
+        write_processed_set(paths.processed, {path: to_csv_bytes(df) for path, df in tables.items()})
     return tables

@@ -12,11 +12,13 @@ from .errors import DataError, TallyError
 
 def _check(args) -> int:
     from . import amendments
+    from ._files import raw_lock
     from .curate import validate
 
     paths = Paths.at(args.root)
-    sources, figures, problems = validate(paths)
-    problems += amendments.problems(paths)
+    with raw_lock(paths.raw, "check", paths.root):  # also completes an interrupted ingest
+        sources, figures, problems = validate(paths)
+        problems += amendments.problems(paths)
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
@@ -57,9 +59,17 @@ def _add(args) -> int:
 
 
 def _total(args) -> int:
-    from .reconcile.totals import run_total
+    from .build import load_claims
+    from .reconcile.totals import check_query, total
+    from .words import qualified
 
-    return run_total(Paths.at(args.root), args.span, args.metric, args.country, sys.stdout)
+    check_query(args.span, args.metric, args.country)  # a usage error before the data is read
+    t = total(load_claims(Paths.at(args.root)), args.span, args.metric, args.country)
+    print(f"{args.span} {args.metric}, {t.place}: {t.amount} ({t.basis})")
+    print(t.sentence)
+    for c in t.claims:
+        print(f"  {c.id}  {c.source_id}  {qualified(c.value, c.qualifier)}  {c.country}  {c.start}..{c.end}")
+    return 0
 
 
 def _report(args) -> int:
@@ -67,6 +77,17 @@ def _report(args) -> int:
 
     return run_report(Paths.at(args.root), month=args.month, all_months=args.all, jobs=args.jobs,
                       pdf=args.pdf, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of 1 or more (otherwise a usage error, exit status 2)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
 
 
 def parser() -> argparse.ArgumentParser:
@@ -111,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
     which = r.add_mutually_exclusive_group()
     which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")
     which.add_argument("--all", action="store_true", help="render every month and reports/index.html")
-    r.add_argument("--jobs", type=int, default=None, metavar="N",
+    r.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="months rendered at once with --all; processes drawing the figures with --month "
                         "(default: the number of cores)")
     r.add_argument("--pdf", action="store_true", help="also write report.pdf (needs Chromium)")
@@ -120,7 +141,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``tally``; a user's mistake gets its message and a non-zero exit, never a traceback."""
+    """Run ``tally``; a user's mistake gets its message and a non-zero exit, never a traceback.
+
+    Exit status: 0 done; 1 a problem of the data or the files (named, one line each); 2 a usage
+    error (an unknown option, a malformed month, ``--jobs 0``); 130 interrupted."""
     args = parser().parse_args(argv)
     if not hasattr(args, "root"):
         args.root = None
@@ -136,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tally {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        print(f"tally {args.command}: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = Paths.at(args.root).rel(exc.filename) if exc.filename else "(unnamed file)"
+        print(f"tally {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

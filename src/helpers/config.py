@@ -73,6 +73,11 @@ class Paths:
         return self.processed / "readings.csv"
 
     @property
+    def processed_files(self) -> tuple[Path, ...]:
+        """The set ``tally build`` writes (and lists in ``data/processed/MANIFEST.sha256``)."""
+        return (self.claims_csv, self.monthly_csv, self.discrepancies_csv, self.periods_csv, self.readings_csv)
+
+    @property
     def notebooks(self) -> Path:
         return self.root / "notebooks"
 

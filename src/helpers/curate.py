@@ -1,9 +1,14 @@
-"""Load and validate the hand-curated raw data (``data/raw/sources.csv`` and ``figures.csv``).
+"""Load and validate the hand-curated raw data (``data/raw/sources.csv``, ``figures.csv`` and
+``events.csv``).
 
 Validation collects every problem before it reports. Each problem is one line,
 ``data/raw/figures.csv:LINE: column: what is wrong``, LINE being the line in the file
 (the header is line 1). Column checks are pandera schemas; reading the CSV is done by
-hand so that a malformed file still yields line numbers.
+hand so that a malformed file still yields line numbers. Beyond the columns' types: a header's
+columns must be exactly the expected ones, each once; dates lie between 2014-01-01 and the end of
+next year; values are at most ``vocab.MAX_VALUE``; numbers and dates are ASCII digits; no field
+holds a NUL byte; no text field starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it
+as a formula).
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from ._events import events_problems
+from ._files import JOURNAL
 from .config import Paths
 from .errors import DataError
-from .vocab import ATTRIBUTIONS, COUNTRIES, ENTRIES, METRICS, QUALIFIERS, SOURCE_KINDS
+from .vocab import (ATTRIBUTIONS, COUNTRIES, ENTRIES, FIRST_DATE, MAX_VALUE, METRICS, QUALIFIERS, SOURCE_KINDS,
+                    last_date)
 
 SOURCE_COLUMNS = (
     "source_id", "kind", "publisher", "title", "url", "published", "published_approx",
@@ -31,10 +39,13 @@ FIGURE_COLUMNS = (
     "qualifier", "entry", "attributed_to", "mention", "note",
 )
 FIGURE_KEY = ("source_id", "period_start", "period_end", "country", "metric", "mention")
+# Free text: where a leading =, +, - or @ would be a formula to a spreadsheet.
+TEXT_COLUMNS = {"sources": ("publisher", "title", "note"), "figures": ("period_wording", "note")}
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-RELEASE_NUMBER = r"^\d{8}-\d{2}$"
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # [0-9], not \d: full-width digits are not digits here
+RELEASE_NUMBER = r"^[0-9]{8}-[0-9]{2}$"
 
 
 def _is_date(text: str) -> bool:
@@ -49,6 +60,22 @@ def _is_date(text: str) -> bool:
 
 def _dates_ok(s: pd.Series) -> pd.Series:
     return s.map(lambda v: v == "" or _is_date(v))
+
+
+def _dates_plausible(s: pd.Series) -> pd.Series:
+    """Well-formed dates between FIRST_DATE and the end of next year (malformed ones fail elsewhere)."""
+    lo, hi = FIRST_DATE.isoformat(), last_date().isoformat()
+    return s.map(lambda v: not _is_date(v) or lo <= v <= hi)
+
+
+def _date_checks() -> list[pa.Check]:
+    return [pa.Check(_dates_ok, error="malformed date; expected YYYY-MM-DD"),
+            pa.Check(_dates_plausible, error=f"date outside {FIRST_DATE} to {last_date()}")]
+
+
+def _not_too_large(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: not re.fullmatch(r"[0-9]+", v) or (len(v.lstrip("0")) <= len(str(MAX_VALUE))
+                                                                and int(v) <= MAX_VALUE))
 
 
 def _one_of(values) -> str:
@@ -80,7 +107,7 @@ SOURCES_SCHEMA = pa.DataFrameSchema(
         "title": _col(),
         "url": _col(_req_check(), pa.Check(lambda s: s.str.match(r"^https?://\S+$") | (s == ""),
                                            error="must be an http(s) URL")),
-        "published": _col(pa.Check(_dates_ok, error="malformed date; expected YYYY-MM-DD")),
+        "published": _col(*_date_checks()),
         "published_approx": _col(pa.Check(lambda s: s.isin(["true", "false", ""]), error="must be true or false")),
         "release_number": _col(pa.Check(lambda s: s.str.match(RELEASE_NUMBER) | (s == ""),
                                         error="malformed release number; expected YYYYMMDD-NN")),
@@ -92,24 +119,24 @@ SOURCES_SCHEMA = pa.DataFrameSchema(
 FIGURES_SCHEMA = pa.DataFrameSchema(
     {
         "source_id": _col(_req_check()),
-        "period_start": _col(pa.Check(_dates_ok, error="malformed date; expected YYYY-MM-DD")),
-        "period_end": _col(pa.Check(_dates_ok, error="malformed date; expected YYYY-MM-DD")),
+        "period_start": _col(*_date_checks()),
+        "period_end": _col(*_date_checks()),
         "period_wording": _col(),
         "country": _col(_req_check(), _choice(COUNTRIES)),
         "metric": _col(_req_check(), _choice(METRICS)),
         "value": _col(_req_check(),
-                      pa.Check(lambda s: s.str.match(r"^-?\d+$") | (s == ""), error="must be a whole number"),
-                      pa.Check(lambda s: ~s.str.match(r"^-\d+$"), error="must not be negative")),
+                      pa.Check(lambda s: s.str.match(r"^-?[0-9]+$") | (s == ""), error="must be a whole number"),
+                      pa.Check(lambda s: ~s.str.match(r"^-[0-9]+$"), error="must not be negative"),
+                      pa.Check(_not_too_large, error=f"over the largest value allowed, {MAX_VALUE:,}")),
         "qualifier": _col(_req_check(), _choice(QUALIFIERS)),
         "entry": _col(_req_check(), _choice(ENTRIES)),
         "attributed_to": _col(_req_check(), _choice(ATTRIBUTIONS)),
-        "mention": _col(pa.Check(lambda s: s.str.match(r"^[1-9]\d*$") | (s == ""),
+        "mention": _col(pa.Check(lambda s: s.str.match(r"^[1-9][0-9]*$") | (s == ""),
                                  error="must be a positive whole number (or empty for 1)")),
         "note": _col(),
     },
     strict=False,
 )
-
 
 @dataclass
 class _Table:
@@ -142,6 +169,11 @@ def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
         return _Table(empty, problems + [f"{label}:1: no header line"])
     (_, header), body = records[0], records[1:]
     header = [h.strip() for h in header]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    for col in repeated:
+        problems.append(f"{label}:1: {col or '(blank)'}: repeated column")
+    if repeated:  # which field is which is unknown: the rows are not read
+        return _Table(empty, problems)
     for col in columns:
         if col not in header:
             problems.append(f"{label}:1: {col}: missing column")
@@ -155,6 +187,10 @@ def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
         if len(fields) != len(header):
             problems.append(f"{label}:{lineno}: expected {len(header)} fields, found {len(fields)}")
             continue
+        nul = [col for col, f in zip(header, fields) if "\x00" in f]
+        if nul:  # reported; the row is still read (a replacement character for the NUL) for its other checks
+            problems += [f"{label}:{lineno}: {col}: contains a NUL byte" for col in nul]
+            fields = [f.replace("\x00", "\ufffd") for f in fields]
         rows.append(dict(zip(header, (f.strip() for f in fields))))
         index.append(lineno)
     frame = pd.DataFrame(rows, index=index, columns=header, dtype=str)
@@ -173,9 +209,27 @@ def _schema_problems(schema: pa.DataFrameSchema, frame: pd.DataFrame, label: str
         for _, case in cases.iterrows():
             line = case["index"]
             col = case["column"]
-            out.append(f"{label}:{int(line)}: {col}: {case['check']} (got {case['failure_case']!r})")
+            got = repr(case["failure_case"])
+            got = got if len(got) <= 40 else f"{got[:30]}... ({len(got):,} characters)"
+            out.append(f"{label}:{int(line)}: {col}: {case['check']} (got {got})")
         return out
     return []
+
+
+def _formula_problems(frame: pd.DataFrame, columns: tuple[str, ...], label: str) -> list[str]:
+    """Text fields a spreadsheet would run as formulas (refused: data/README.md, conventions)."""
+    out = []
+    for col in columns:
+        for line, value in frame[col].items():
+            if value.startswith(FORMULA_STARTS):
+                out.append(f"{label}:{line}: {col}: must not start with {value[0]!r} (a spreadsheet would "
+                           "run it as a formula)")
+    return out
+
+
+def _events_problems(paths: Paths) -> list[str]:
+    """events.csv's problems (``_events``: plain Python, which ``tally report`` runs too)."""
+    return events_problems(paths.events_csv, paths.rel(paths.events_csv))
 
 
 def _cross_problems_sources(frame: pd.DataFrame, label: str) -> list[str]:
@@ -218,7 +272,8 @@ def _order(problem: str) -> tuple:
 
 
 def validate(paths: Paths) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Read both raw files as text; return them with every problem found, one line each."""
+    """Read the raw files as text; return sources and figures with every problem found in them and
+    in ``events.csv``, one line each."""
     s_label, f_label = paths.rel(paths.sources_csv), paths.rel(paths.figures_csv)
     sources = _read_table(paths.sources_csv, s_label, SOURCE_COLUMNS)
     figures = _read_table(paths.figures_csv, f_label, FIGURE_COLUMNS)
@@ -227,6 +282,12 @@ def validate(paths: Paths) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     problems += _cross_problems_sources(sources.frame, s_label)
     problems += _schema_problems(FIGURES_SCHEMA, figures.frame, f_label)
     problems += _cross_problems_figures(figures.frame, set(sources.frame["source_id"]), f_label)
+    problems += _formula_problems(sources.frame, TEXT_COLUMNS["sources"], s_label)
+    problems += _formula_problems(figures.frame, TEXT_COLUMNS["figures"], f_label)
+    problems += _events_problems(paths)
+    if (paths.raw / JOURNAL).exists():
+        problems.append(f"{paths.rel(paths.raw / JOURNAL)}: an ingest was interrupted before it finished; "
+                        "`tally check` completes it")
     problems = sorted(dict.fromkeys(problems), key=_order)
     return sources.frame, figures.frame, problems
 

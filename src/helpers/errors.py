@@ -2,7 +2,8 @@
 
 
 class TallyError(Exception):
-    """A user-facing error; the CLI prints its message and exits non-zero."""
+    """A user-facing error; the CLI prints its message and exits non-zero (1: a problem of the data or
+    the files; 2: a usage error)."""
 
     exit_code = 1
 
@@ -19,7 +20,18 @@ class ParseError(TallyError):
     """A release text could not be turned into figures."""
 
 
-class MonthError(TallyError):
+class ValueTooLarge(ParseError):
+    """A number over the largest value a figure may have (``vocab.MAX_VALUE``)."""
+
+
+class UsageError(TallyError):
+    """The command was given a wrong argument (not a problem of the data): exit status 2, as for
+    argparse's own usage errors."""
+
+    exit_code = 2
+
+
+class MonthError(UsageError):
     """A month that is malformed or outside the data."""
 
 

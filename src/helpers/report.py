@@ -33,6 +33,8 @@ from pathlib import Path
 from . import report_warm
 from .config import Paths
 from .errors import TallyError
+from ._events import check_events
+from ._files import check_processed
 from .months import check_month, month_range, months_between
 
 NOTEBOOK = "monthly_report.ipynb"
@@ -106,6 +108,8 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     notebook = notebook_path(paths)
     check_parameters_cell(notebook)
     browser = find_chromium() if pdf else None
+    check_processed(paths.processed_files, paths.root)  # issue 18: a partial or corrupt set, in one line
+    check_events(paths.events_csv, paths.rel(paths.events_csv))  # issue 18: read by every report, after build
     months = months_to_render(paths, month, all_months)
     figure_jobs = jobs or os.cpu_count() or 1
     # one month on more than one core: its figures begin in the warm process, before its kernel starts

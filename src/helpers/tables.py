@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._files import check_processed
 from .config import Paths
 from .errors import MonthError, TallyError
 from .months import check_month, month_range, months_between
@@ -51,7 +52,8 @@ MAX_NAMES = 4  # sources named in a list before "and others"
 # --- reading one table -----------------------------------------------------------------------------------------
 
 def read_claims(path: Path) -> pd.DataFrame:
-    """Read a written ``claims.csv`` back with its types."""
+    """Read a written ``claims.csv`` back with its types (refused unless the last build wrote it)."""
+    check_processed([path], Path(path).parents[2])
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     for col in ("published", "period_start", "period_end"):
         df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
@@ -68,6 +70,7 @@ def read_table(path: Path, name: str, paths: Paths | None = None) -> pd.DataFram
     if not Path(path).exists():
         where = paths.rel(path) if paths else str(path)
         raise TallyError(f"{where} not found: run `tally build` first")
+    check_processed([path], paths.root if paths else None)  # a partial, mixed or changed set is refused
     return typed(pd.read_csv(path, dtype=str, keep_default_na=False), name)
 
 

@@ -87,6 +87,34 @@ ENTRIES = ("hand", "parsed")
 
 PERIOD_KINDS = ("instant", "month", "quarter", "half", "year", "span", "unknown")
 
+# The largest value a figure may have: far above any count the sources give (the al-Hol camp's
+# 70,000 people), far below what a 64-bit column holds. check, parse and ingest all refuse more.
+MAX_VALUE = 10_000_000
+
+
+def whole_number(digits: str) -> int:
+    """The value of a run of ASCII digits; ValueTooLarge over MAX_VALUE (checked on the length
+    first, so a number of thousands of digits is refused, not converted)."""
+    from .errors import ValueTooLarge
+
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"not a whole number: {digits[:20]!r}")
+    core = digits.lstrip("0")
+    if len(core) > len(str(MAX_VALUE)) or int(core or "0") > MAX_VALUE:
+        shown = core if len(core) <= 20 else f"a number of {len(core):,} digits"
+        raise ValueTooLarge(f"{shown} is over the largest value allowed, {MAX_VALUE:,}")
+    return int(core or "0")
+
+
+# Dates a figure, source or event may have: from the campaign's start to the end of next year.
+FIRST_DATE = date(2014, 1, 1)
+
+
+def last_date() -> date:
+    """The latest plausible date: the end of next year."""
+    return date(date.today().year + 1, 12, 31)
+
+
 # "nearly N" and "about N": a band of 10 per cent of N, documented in data/README.md.
 BAND = 0.10
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..vocab import whole_number
+
 # --------------------------------------------------------------------------- numbers, qualifiers, dates
 
 _FLAGS = re.I | re.A  # ASCII: case folding and \w, \s, \b stay predictable on any input
@@ -240,7 +242,7 @@ _ABBREV = {"u.s", "gen", "lt", "col", "maj", "adm", "sgt", "capt", "cmdr", "brig
 def _number(text: str) -> int:
     word = " ".join(text.lower().split())
     if word[0].isdigit():
-        return int(word.replace(",", ""))
+        return whole_number(word.replace(",", ""))  # a limit, not a crash (vocab.MAX_VALUE)
     if word in _WORD_VALUES:
         return _WORD_VALUES[word]
     tens, unit = re.split(r"[- ]", word, maxsplit=1)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import ParseError
+from .._files import MAX_TEXT_BYTES, read_limited
+from ..errors import ParseError, ValueTooLarge
+from ..vocab import whole_number
 from ._figures import _country, _Hit, _hits, _mentions, _scope
 from ._layout import _CHARS, _RELEASE_NUMBER, _release_date, _title, _Unit, _units
 from ._patterns import (
@@ -267,7 +269,7 @@ def _show(fig: Figure) -> str:
 def _normalised(text: str) -> str:
     text = text.translate(_CHARS)
     if "(" in text:  # "five (5) members": the numeral once
-        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == int(m[2])
+        text = _SPELLED_OUT.sub(lambda m: m[2] if _ANY_NUM.fullmatch(m[1]) and _number(m[1]) == whole_number(m[2])
                                 else m[0], text)
     return text
 
@@ -302,7 +304,7 @@ def parse_text(text: str, name: str = "<text>") -> Release:
 def parse_file(path) -> Release:
     """Read a release file (UTF-8, BOM and CRLF tolerated) and parse it; ParseError names the file."""
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, MAX_TEXT_BYTES, ParseError)  # /dev/zero, a 20 MB text: one line
     except OSError as e:
         raise ParseError(f"{path}: cannot read: {e.strerror or e}") from None
     warnings = []
@@ -311,6 +313,9 @@ def parse_file(path) -> Release:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         warnings.append("not valid UTF-8: read as Windows-1252")
-    release = parse_text(text, str(path))
+    try:
+        release = parse_text(text, str(path))
+    except ValueTooLarge as e:  # values have a maximum (vocab.MAX_VALUE)
+        raise ParseError(f"{path}: {e}") from None
     release.warnings[:0] = warnings
     return release

@@ -177,7 +177,8 @@ def choose(group: Group) -> None:
         group.accepted.append(c)
     group.lo, group.hi = lo, hi
     group.decisive = max(narrowing, default=min(c.tier for c in group.accepted))
-    group.compared = [c for c in group.claims if c not in pool]
+    pooled = {id(c) for c in pool}  # by identity: `c not in pool` compared every field, n² (issue 18)
+    group.compared = [c for c in group.claims if id(c) not in pooled]
     group.status = "used" if group.series else "outside"
 
 

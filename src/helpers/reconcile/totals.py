@@ -48,6 +48,17 @@ class Total:
     def period(self) -> str:
         return months_phrase(self.first, self.last)
 
+    @property
+    def place(self) -> str:
+        return COUNTRY_WORDS[self.country]
+
+    @property
+    def amount(self) -> str:
+        """196; at least 291; between 3 and 9; not known."""
+        if self.basis == "unknown":
+            return "not known"
+        return _figure(self.low, INF if self.high is None else self.high)
+
 
 def _bounds_of(text: str) -> tuple[int, int]:
     m = re.fullmatch(_ONE, text)
@@ -77,6 +88,12 @@ def parse_span(text: str) -> tuple[int, int]:
     if last < first:
         raise UsageError(f"empty span {text!r}: its end comes before its start")
     return first, last
+
+
+def check_query(span: str, metric: str, country: str) -> None:
+    """A UsageError (exit 2) for a malformed or empty span, an unknown metric or an unknown country."""
+    parse_span(span)
+    _check(metric, country)
 
 
 def _check(metric: str, country: str) -> None:
@@ -268,18 +285,3 @@ def by_year(claims: pd.DataFrame, metric: str, country: str = "all") -> pd.DataF
     return out
 
 
-
-def run_total(paths, span: str, metric: str, country: str, stdout) -> int:
-    """The body of ``tally total``: the total, how it is known, and the claims it rests on."""
-    from ..build import load_claims
-
-    parse_span(span)
-    _check(metric, country)
-    t = total(load_claims(paths), span, metric, country)
-    amount = {"unknown": "not known"}.get(t.basis, _figure(t.low, INF if t.high is None else t.high))
-    print(f"{span} {metric}, {COUNTRY_WORDS[country]}: {amount} ({t.basis})", file=stdout)
-    print(t.sentence, file=stdout)
-    for c in t.claims:
-        print(f"  {c.id}  {c.source_id}  {qualified(c.value, c.qualifier)}  {c.country}  {c.start}..{c.end}",
-              file=stdout)
-    return 0
