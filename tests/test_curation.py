@@ -19,6 +19,11 @@ from helpers.reconcile import reconcile
 FIXTURES = Path(__file__).parent / "fixtures" / "add"
 
 
+def _raw(paths) -> dict:
+    """The raw files' bytes (the lock file aside)."""
+    return {p: p.read_bytes() for p in paths.raw.iterdir() if not p.name.startswith(".")}
+
+
 def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
@@ -36,12 +41,12 @@ def test_site_slug_and_dates():
 
 
 def test_add_shows_without_writing(project, capsys):
-    before = {p: p.read_bytes() for p in project.raw.iterdir()}
+    before = _raw(project)
     assert main(["add", str(FIXTURES / "new_figures.csv"), "--root", str(project.root)]) == 0
     out = capsys.readouterr().out
     assert "5 new figures from 3 sources (3 new), 0 already recorded" in out
     assert "nothing written" in out
-    assert {p: p.read_bytes() for p in project.raw.iterdir()} == before
+    assert _raw(project) == before
 
 
 def test_add_appends_sources_figures_and_scopes(project, capsys):
@@ -87,13 +92,13 @@ def test_added_figures_reach_the_reconciliation(project):
     ("bad_metric.csv", "figures.csv"),
 ])
 def test_add_refuses_bad_input_in_one_line(project, capsys, name, message):
-    before = {p: p.read_bytes() for p in project.raw.iterdir()}
+    before = _raw(project)
     assert main(["add", str(FIXTURES / name), "--root", str(project.root), "--yes"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0] and "Traceback" not in err[0]
     if name == "bad_metric.csv":
         assert "metric" in err[0] and "nothing written" in err[0]
-    assert {p: p.read_bytes() for p in project.raw.iterdir()} == before
+    assert _raw(project) == before
 
 
 def test_add_plan_numbers_mentions_after_existing_rows(project):
