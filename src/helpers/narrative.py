@@ -334,7 +334,7 @@ def _lead_sentence(lead: dict, month: str, t: Tables) -> str:
     same months, 26 ISIS operatives killed (about nine a month) and 103 detained (about 34 a month).'"""
     whole = aligned(lead["start"], lead["end"])
     who = "CENTCOM" if lead["centcom"] else t.names(lead["source_ids"], limit=2) or "The sources"
-    when = period_phrase(lead["start"], lead["end"])
+    when = span_name(lead["start"], lead["end"])
     if not whole:
         when += f" ({number(lead['days'])} days)"
     rate = "a month" if whole else f"in {month_name(month)} at that rate"
@@ -487,7 +487,10 @@ def _uncertainty(f: dict, t: Tables) -> str:
         else:
             items = [f"{topic(c.metric, c.country)}, {cell_amount(c)}" for c in u["upper"]]
             text.append(f"Only an upper limit is known for {'; '.join(items)}.")
-    if u["unknown"] and not averaged:
+    every = f["uncertain"]["unknown"]
+    if len(every) == len(COUNTRIES) * len(CORE_METRICS):
+        text.append(_unknown_sentence(every, False))
+    elif u["unknown"] and not averaged:
         text.append(_unknown_sentence(u["unknown"], len(u["unknown"]) < sum(map(len, u.values()))))
     if hidden and text:
         text.append("The table gives each country's figures and how each is known.")
