@@ -70,3 +70,29 @@ def test_headline_index_says_how_each_figure_is_known(real):
     july = index[index["month"] == "2023-07"].iloc[0]
     assert july["operations_how"] == "stated" and july["operations"] == real.cell("2023-07", "all", "operations").value
     assert set(index["operations_how"]) <= {"stated", "reported", "derived", "span_average", "bounded", "unknown"}
+
+
+def test_no_drawn_mark_stands_taller_than_the_data_says_of_its_month(real):
+    """Bars stop at the month's value, span blocks at the span's average (never its total), ranges at the
+    month's own upper limit."""
+    from helpers.plots import operations_by_country
+
+    fig = operations_by_country(real, month="2024-05")
+    countries = ("all", "iraq", "syria")
+    months = [m for m in real.months if m <= "2024-05"][-24:]
+    blocks = 0
+    for ax, country in zip(fig.axes, countries):
+        for coll in ax.collections:
+            gid = coll.get_gid() or ""
+            if not (gid.startswith("bars") or gid == "span-blocks"):
+                continue
+            for path in coll.get_paths():
+                xs, ys = path.vertices[:, 0], path.vertices[:, 1]
+                month = months[int(round(xs.mean()))]
+                cell = real.cell(month, country, "operations")
+                limit = cell.span_average if gid == "span-blocks" else cell.value
+                assert ys.max() <= limit + 1e-9, (country, month, gid, ys.max(), limit)
+                blocks += gid == "span-blocks"
+    assert blocks > 0  # the 2024 quarters and 2022 are drawn as spans
+    may = real.cell("2024-05", "all", "operations")
+    assert may.span_average < may.span_total  # a block at the average is lower than the total it once reached
