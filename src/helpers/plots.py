@@ -77,7 +77,7 @@ STATUS_COLOURS = {"agrees": PALETTE[2], "disagrees": PALETTE[3], "cannot_check":
 STATUS_LABELS = {"agrees": "months add up to the claim", "disagrees": "months do not add up to the claim",
                  "cannot_check": "months not known well enough to check", "derived": "span derived by subtraction"}
 HIGHLIGHT = "#ffe9a8"
-SPAN_COLOUR = "#9ecae1"  # a month drawn at the average of a longer span
+SPAN_COLOUR = "#cdb4db"  # a month drawn at the average of a longer span
 EVENT_STYLE = {"color": "#444444", "linestyle": (0, (1, 2)), "linewidth": 1}
 SOURCE_LINE = "Source: disis-tally, from CENTCOM releases and news reports"
 
@@ -883,11 +883,12 @@ def coverage(data=None, month: str | None = None, span: tuple[str, str] | None =
     for r, (country, metric) in enumerate(rows):
         for i, cell in enumerate(_cells(t, months, country, metric)):
             if cell is not None:
-                codes[r, i] = BASES.index(cell.basis if cell.basis in BASES else "unknown")
+                codes[r, i] = len(BASES) if cell.in_span else BASES.index(cell.basis if cell.basis in BASES else "unknown")
     fig = _new_figure(12, 6.2)
     ax = fig.subplots()
     ax.pcolormesh(np.arange(len(months) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, codes,
-                  cmap=ListedColormap([BASIS_COLOURS[b] for b in BASES]), vmin=-0.5, vmax=len(BASES) - 0.5,
+                  cmap=ListedColormap([BASIS_COLOURS[b] for b in BASES] + [SPAN_COLOUR]), vmin=-0.5,
+                  vmax=len(BASES) + 0.5,
                   edgecolors="white", linewidth=0.6, gid="coverage")
     ax.set_ylim(len(rows) - 0.5, -0.5)
     for r in range(len(CORE_METRICS), len(rows), len(CORE_METRICS)):
@@ -901,8 +902,10 @@ def coverage(data=None, month: str | None = None, span: tuple[str, str] | None =
                                linewidth=1.8, zorder=5, gid=f"highlight {month}"))
     events = _events(t, months)
     _mark_events([ax], events)
-    present = {BASES[int(c)] for c in codes[~np.isnan(codes)]}
+    present = {(list(BASES) + ["span"])[int(c)] for c in codes[~np.isnan(codes)]}
     handles = [Patch(facecolor=BASIS_COLOURS[b], label=BASIS_LABELS[b]) for b in BASES if b in present]
+    if "span" in present:
+        handles.append(Patch(facecolor=SPAN_COLOUR, label="average of a longer span"))
     if month in months:
         handles.append(Patch(facecolor="white", edgecolor="black", label=month_name(month)))
     if events:
