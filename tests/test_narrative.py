@@ -10,7 +10,7 @@ import pytest
 
 from helpers.errors import MonthError
 from helpers.months import months_between, shift
-from helpers.narrative import month_facts, month_summary
+from helpers.narrative import headline_figures, month_facts, month_summary
 from helpers.tables import DISCREPANCY_COLUMNS, Tables, read_events, typed
 from helpers.vocab import COUNTRIES, CORE_METRICS
 from helpers.words import figure, span_name
@@ -47,7 +47,8 @@ def _row(month, country, metric, value=None, low=None, high=None, basis="stated"
     if value is not None:
         low = high = value
     return {"month": month, "country": country, "metric": metric, "value": value,
-            "low": 0 if low is None else low, "high": high, "basis": basis, "source_ids": sources, "note": ""}
+            "low": 0 if low is None else low, "high": high, "basis": basis, "source_ids": sources, "note": "",
+            "span_start": "", "span_end": "", "span_total": None, "span_basis": "", "span_average": ""}
 
 
 def synthetic_monthly() -> pd.DataFrame:
@@ -223,6 +224,14 @@ def allowed_numbers(t: Tables, month: str) -> tuple[set[int], set[int]]:
     allowed |= _ints(year.assign(lo=year["value"].fillna(year["low"])).groupby(["country", "metric"])["lo"].sum())
     start, end = pd.Timestamp(f"{month}-01"), pd.Timestamp(f"{month}-01") + pd.offsets.MonthEnd(0)
     touches = lambda df: df[(df["period_start"] <= end) & (df["period_end"] >= start)]  # noqa: E731
+    spans = this[this["span_total"].notna()] if "span_total" in this else this.iloc[:0]
+    allowed |= _ints(spans["span_total"]) | {round(a) for a in spans.get("span_average", [])}
+    if not spans.empty:  # a span's derivation names the figures around it (a half year less its first quarter)
+        start = pd.Timestamp(f"{min(spans['span_start'].min(), start):%Y}-01-01")
+        end = max(spans["span_end"].max(), end)
+        year = m[m["month"].between(f"{start:%Y}-01", f"{end:%Y}-12") & m["country"].eq("all")]
+        allowed |= _ints(year["value"])
+        allowed |= {(e - s).days + 1 for s, e in zip(spans["span_start"], spans["span_end"])}
     p = touches(t.periods)
     allowed |= _ints(p["claimed"], p["series_sum"], p["period_days"], p["difference"].abs())
     d = touches(t.discrepancies)
@@ -271,9 +280,9 @@ def test_stated_month_headline_split_changes_and_sources(fake):
 def test_bounded_and_unknown_cells_read_as_words(fake):
     text = month_summary("2023-05", tables=fake)
     assert "carried out between 72 and 79 D-ISIS operations" in text
-    assert "Known only within limits: operations in Iraq and Syria, between 72 and 79; operations in Iraq, " \
-           "at least 23." in text
-    assert "Not published for the month: operations in Syria." in text
+    # the uncertainty section is short: Iraq and Syria together; each country's detail is in the table
+    assert "Known only within limits: operations in Iraq and Syria, between 72 and 79." in text
+    assert "The table gives each country's figures and how each is known." in text
     assert "adds up to at least 204 operations" in text and "May 2023 is not known exactly" in text
     assert "Syria, two killed and five detained" in text  # Syria's unknown operations are left out, not zero
 
@@ -289,9 +298,7 @@ def test_unknown_month_is_never_zero(fake):
 def test_quarter_month_names_the_quarter_and_its_figures(fake):
     text = month_summary("2024-02", tables=fake)
     assert "Only an upper limit is known for operations in Iraq and Syria, at most 94." in text
-    assert "By subtraction, December 2023 to February 2024 comes to 70 operations in Iraq and Syria." in text
-    assert "CENTCOM's release of 5 April 2024 gave a total for January to March 2024: 94 operations, 18 ISIS " \
-           "operatives killed and 63 detained in Iraq and Syria together; 66 operations in Iraq." in text
+    assert "The table gives each country's figures and how each is known." in text
 
 
 def test_quarter_end_is_a_running_tally(fake):
@@ -435,3 +442,31 @@ def test_publishers_reach_the_page_as_text(publisher):
     assert "<a " not in html and "<img" not in html and "<h1" not in html and "<em>" not in html
     assert "<code>" not in html and "<strong>Bold" not in html
     assert f"{publisher} at 37" in html  # the name shown as it is, in the disagreements list
+
+
+def test_month_in_a_span_leads_with_its_total_and_average(real):
+    """2024-05 is known only through April to June 2024 (the half year less the first quarter): the headline
+    and the narrative give the span's total and its monthly average, both read back from monthly.csv."""
+    cell = real.cell("2024-05", "all", "operations")
+    assert cell.value is None and cell.in_span and cell.span_basis == "derived"
+    total, average = cell.span_total, round(cell.span_average)
+    half = real.periods[real.periods["span_kind"].eq("half") & real.periods["country"].eq("all")
+                        & real.periods["metric"].eq("operations") & real.periods["period_end"].eq("2024-06-30")]
+    quarter = real.periods[real.periods["span_kind"].eq("quarter") & real.periods["country"].eq("all")
+                           & real.periods["metric"].eq("operations") & real.periods["period_end"].eq("2024-03-31")]
+    assert total == int(half["claimed"].iloc[0]) - int(quarter["claimed"].iloc[0])
+    text = month_summary("2024-05", tables=real)
+    head = text.split("\n\n")[0]
+    assert f"CENTCOM gave {total} operations for April to June 2024 (by subtraction: " in head
+    assert f"about {average} a month" in head
+    figures = headline_figures("2024-05", tables=real)
+    assert str(total) in figures["operations"] and f"about {average}" in figures["operations"]
+    assert "No CENTCOM release" not in text
+
+
+def test_a_centcom_document_behind_a_qualified_figure_is_centcom_s(real):
+    for month in real.months:
+        cells = [c for c in month_facts(month, tables=real)["cells"]["all"].values() if c is not None
+                 and c.floor and not c.in_span and c.basis != "derived"]
+        if any(real.source(s).centcom for c in cells for s in c.source_ids):
+            assert "No CENTCOM release for the month is on record" not in month_summary(month, tables=real), month

@@ -129,3 +129,11 @@ def point_in_time(claims: pd.DataFrame) -> pd.DataFrame:
     cols = ["metric", "country", "date", "since", "value", "qualifier", "low", "high", "publisher", "attributed_to",
             "source_id", "claim_id"]
     return rows[cols].sort_values(["metric", "country", "date", "claim_id"], kind="mergesort").reset_index(drop=True)
+
+
+def show_in_full() -> None:
+    """Show tables' text in full in a notebook (explanations, notes): no column cut off, no row of columns
+    elided. pandas' documented display options."""
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_columns", None)
+    pd.set_option("display.width", None)

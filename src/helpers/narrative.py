@@ -12,12 +12,14 @@ import pandas as pd
 
 from .config import Paths
 from .months import aligned, month_bounds, months_between, shift
+from .reconcile import totals
 from .tables import Cell, Tables, touching
 from .vocab import CORE_METRICS, COUNTRIES, HEADLINE
 from .words import (
     COUNTRY_SCOPE,
     COUNTRY_WORDS,
     METRIC_TOPICS,
+    about,
     figure,
     join,
     limits,
@@ -25,8 +27,10 @@ from .words import (
     month_name,
     month_runs,
     nouns,
+    nouns_short,
     number,
     period_phrase,
+    short_span,
     span_name,
     topic,
 )
@@ -74,8 +78,53 @@ def month_facts(month: str, paths: Paths | None = None, *, tables: Tables | None
     facts["uncertain"] = _uncertain(facts["cells"])
     facts["spans"] = _spans(t, month, facts["uncertain"], facts["tallies"])
     facts["disagreements"] = _disagreements(t, month)
+    facts["leads"] = _leads(t, month, facts["cells"]["all"])
     facts["numbers"] = sorted(_numbers(facts))
     return facts
+
+
+def _leads(t: Tables, month: str, cells: dict) -> list[dict]:
+    """The spans the month's headline figures are known through, where the month is not known by itself:
+    one entry per span, its metrics in headline order, each with the span's total and its average for
+    the month; for a derived span of whole months, the derivation (``reconcile.totals``) and whose figures
+    it rests on."""
+    by_span: dict[tuple, dict] = {}
+    for metric in HEADLINE:
+        cell = cells[metric]
+        if cell is None or not cell.in_span:
+            continue
+        key = (cell.span_start, cell.span_end)
+        entry = by_span.setdefault(key, {"start": cell.span_start, "end": cell.span_end, "basis": cell.span_basis,
+                                         "figures": [], "how": "", "values": [], "source_ids": [],
+                                         "centcom": False, "days": _days(*key)})
+        entry["figures"].append({"metric": metric, "total": cell.span_total, "average": cell.span_average})
+    for entry in by_span.values():
+        lead = entry["figures"][0]["metric"]
+        if entry["basis"] == "derived" and aligned(entry["start"], entry["end"]):
+            total = totals.total(t.claims, f"{entry['start']:%Y-%m}..{entry['end']:%Y-%m}", lead)
+            entry["how"] = total.how
+            claims = total.claims
+            entry["values"] = sorted({c.value for c in claims} | _known_values(t, entry, lead))
+            entry["source_ids"] = list(dict.fromkeys(c.source_id for c in claims))
+            # CENTCOM's where every figure it rests on has a CENTCOM document among its sources
+            figures: dict[tuple, bool] = {}
+            for c in claims:
+                key = (c.start, c.end, c.country, c.metric)
+                figures[key] = figures.get(key, False) or c.tier == 0
+            entry["centcom"] = bool(figures) and all(figures.values())
+        else:
+            rows = t.periods[t.periods["period_start"].eq(entry["start"]) & t.periods["period_end"].eq(entry["end"])
+                             & t.periods["country"].eq("all") & t.periods["metric"].eq(lead)
+                             & t.periods["claimed"].eq(entry["figures"][0]["total"])]
+            entry["source_ids"] = list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids.split(";") if s))
+            entry["centcom"] = entry["basis"] == "stated"
+    return list(by_span.values())
+
+
+def _known_values(t: Tables, entry: dict, metric: str) -> set[int]:
+    """The months of a span's calendar year known exactly (a year less its known December)."""
+    year = months_between(f"{entry['start']:%Y}-01", f"{entry['end']:%Y}-12")
+    return {c.value for m in year if (c := t.cell(m, "all", metric)) is not None and c.known}
 
 
 def _changes(t: Tables, month: str, other: str, against: str) -> list[dict]:
@@ -207,6 +256,11 @@ def _numbers(facts: dict) -> set[int]:
         nums.add(total["low"])
     for span in facts["tallies"] + facts["spans"]:
         nums.update(value for f in span["figures"].values() for value, _ in f.values())
+    for lead in facts["leads"]:
+        nums.update(lead["values"])
+        nums.add(lead["days"])
+        for fig in lead["figures"]:
+            nums.update((fig["total"], round(fig["average"])))
     for d in facts["disagreements"]:
         nums.update(v for v in (d["value_a"], d["value_b"], d["low_a"], d["high_a"], d["low_b"], d["high_b"])
                     if not pd.isna(v))
@@ -230,31 +284,86 @@ def month_summary(month: str, paths: Paths | None = None, *, tables: Tables | No
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
+def headline_figures(month: str, paths: Paths | None = None, *, tables: Tables | None = None) -> dict[str, str]:
+    """Operations, killed and detained in Iraq and Syria together, for a report's headline: the month's own
+    figure ("31", "at least 11"); for a month known only through a span, its average and the span's total
+    ("about 34 a month (102 for Apr–Jun 2024)"); else "not published"."""
+    t = tables or Tables.load(paths)
+    month = t.check(month)
+    out = {}
+    for metric in HEADLINE:
+        cell = t.cell(month, "all", metric)
+        if cell is not None and cell.in_span:
+            rate = "a month" if aligned(cell.span_start, cell.span_end) else "this month at that rate"
+            out[metric] = (f"{about(cell.span_average)} {rate} ({number(cell.span_total)} for "
+                           f"{short_span(cell.span_start, cell.span_end)})")
+        else:
+            out[metric] = cell_amount(cell) or "not published"
+    return out
+
+
+def own_amount(cell: Cell | None) -> str | None:
+    """The month's own amount for the headline: as ``floor_amount``, but nothing for a month known only
+    through a span (its span leads instead)."""
+    return None if cell is None or cell.in_span else floor_amount(cell)
+
+
 def _headline(f: dict, t: Tables) -> str:
     cells = f["cells"]["all"]
     name = month_name(f["month"])
-    ops, killed, detained = (floor_amount(cells[m]) for m in HEADLINE)
+    ops, killed, detained = (own_amount(cells[m]) for m in HEADLINE)
     actions = [a for a in (killed and f"killing {killed} ISIS operatives", detained and f"detaining {detained}") if a]
+    leads = [_lead_sentence(lead, f["month"], t) for lead in f["leads"]]
     if ops:
         tail = f", {join(actions)}" if actions else ""
         text = [f"In {name}, U.S. and partner forces carried out {ops} D-ISIS operations in Iraq and Syria{tail}."]
     elif actions:
         verbs = [a.replace("killing", "killed").replace("detaining", "detained") for a in actions]
-        text = [f"In {name}, U.S. and partner forces {join(verbs)} in Iraq and Syria.",
-                "No count of the month's operations has been published."]
+        text = [f"In {name}, U.S. and partner forces {join(verbs)} in Iraq and Syria."]
+        if not any(x["metric"] == "operations" for lead in f["leads"] for x in lead["figures"]):
+            text.append("No count of the month's operations has been published.")
+    elif leads:
+        text = [f"No figures for {name} alone have been published."]
     else:
         text = [f"No D-ISIS figures for {name} alone have been published for Iraq and Syria."]
+    text += leads
     text.append(_attribution(f, t))
     text += _change_sentences(f)
     return " ".join(s for s in text if s)
 
 
+def _lead_sentence(lead: dict, month: str, t: Tables) -> str:
+    """'CENTCOM gave 102 operations for April to June 2024 (by subtraction: ...), about 34 a month; for the
+    same months, 26 ISIS operatives killed (about nine a month) and 103 detained (about 34 a month).'"""
+    whole = aligned(lead["start"], lead["end"])
+    who = "CENTCOM" if lead["centcom"] else t.names(lead["source_ids"], limit=2) or "The sources"
+    when = span_name(lead["start"], lead["end"])
+    if not whole:
+        when += f" ({number(lead['days'])} days)"
+    rate = "a month" if whole else f"in {month_name(month)} at that rate"
+    figures = lead["figures"]
+    names = nouns([x["metric"] for x in figures])
+    first = figures[0]
+    text = f"{who} gave {number(first['total'])} {names[0]} for {when}"
+    if lead["how"]:
+        text += f" ({lead['how']})"
+    text += f", {about(first['average'])} {rate}"
+    if len(figures) > 1:
+        rest = [f"{number(x['total'])} {noun} ({about(x['average'])} {rate})" for x, noun in zip(figures[1:], names[1:])]
+        text += f"; for the same {'months' if whole else 'days'}, {join(rest, unique=False)}"
+    return text + "."
+
+
 def _attribution(f: dict, t: Tables) -> str:
-    """Whose figures the month's headline is: CENTCOM's own release, or outlets reporting them."""
-    cells = [c for c in f["cells"]["all"].values() if c is not None and c.floor and c.basis != "derived"]
+    """Whose figures the month's headline is: CENTCOM's own release, or outlets reporting them. A CENTCOM
+    document behind a headline cell counts as CENTCOM's, whatever its qualifier ("more than 22")."""
+    cells = [c for c in f["cells"]["all"].values()
+             if c is not None and c.floor and c.basis != "derived" and not c.in_span]
     cells = [c for c in cells if c.known] or cells  # bounded cells carry their spans' sources
-    stated = [s for c in cells if c.basis == "stated" for s in c.source_ids if t.source(s).centcom]
+    stated = [s for c in cells for s in c.source_ids if t.source(s).centcom]
     reported = [s for c in cells if c.basis != "stated" for s in c.source_ids if not t.source(s).centcom]
+    if stated and reported and all(c.basis == "stated" for c in cells if c.known):
+        reported = []
     if stated and not reported:
         return f"The figures are from {_names(t, stated)}."
     if reported and not stated:
@@ -354,7 +463,17 @@ def _figure_list(figures: dict) -> str:
 
 
 def _uncertainty(f: dict, t: Tables) -> str:
-    u, text = f["uncertain"], []
+    """Short sentences: what is an average of a span, derived, or known only within limits, for Iraq and Syria
+    together; the countries' detail is in the table."""
+    u = {kind: [c for c in cells if not c.in_span] for kind, cells in f["uncertain"].items()}
+    text = []
+    averaged = [c for metric in HEADLINE if (c := f["cells"]["all"][metric]) is not None and c.in_span]
+    if averaged:
+        text.append(f"The month's {join(nouns_short([c.metric for c in averaged]))} are averages of longer "
+                    "spans, not counts for the month.")
+    total_only = {k: [c for c in v if c.country == "all"] for k, v in u.items()}
+    hidden = sum(len(v) for v in u.values()) - sum(len(v) for v in total_only.values())
+    u = total_only
     if u["derived"]:
         items = [f"{topic(c.metric, c.country)} ({number(c.value)})" for c in u["derived"]]
         text.append(f"Derived from other figures rather than stated: {join(items)}.")
@@ -362,15 +481,19 @@ def _uncertainty(f: dict, t: Tables) -> str:
         items = [f"{topic(c.metric, c.country)}, {cell_amount(c)}" for c in u["bounded"]]
         text.append(f"Known only within limits: {'; '.join(items)}.")
     if u["upper"]:
-        if f["spans"] and len(u["upper"]) > 3:
+        if len(u["upper"]) > 3:
             which = "other figures" if text else "month's figures"
             text.append(f"Only upper limits are known for the {which}, from the totals for longer periods below.")
         else:
             items = [f"{topic(c.metric, c.country)}, {cell_amount(c)}" for c in u["upper"]]
             text.append(f"Only an upper limit is known for {'; '.join(items)}.")
-    if u["unknown"]:
+    every = f["uncertain"]["unknown"]
+    if len(every) == len(COUNTRIES) * len(CORE_METRICS):
+        text.append(_unknown_sentence(every, False))
+    elif u["unknown"] and not averaged:
         text.append(_unknown_sentence(u["unknown"], len(u["unknown"]) < sum(map(len, u.values()))))
-    text += [_span_sentence(span, t) for span in f["spans"]]
+    if hidden and text:
+        text.append("The table gives each country's figures and how each is known.")
     return ("**What is uncertain.** " + " ".join(text)) if text else ""
 
 

@@ -76,6 +76,7 @@ BASIS_COLOURS = {
 }
 STATUS_COLOURS = {"agrees": PALETTE[2], "disagrees": PALETTE[3], "cannot_check": "#555555", "derived": PALETTE[4]}
 HIGHLIGHT = "#ffe9a8"
+SPAN_COLOUR = "#cdb4db"  # a month drawn at the average of a longer span
 EVENT_STYLE = {"color": "#444444", "linestyle": (0, (1, 2)), "linewidth": 1}
 SOURCE_LINE = "Source: disis-tally, from CENTCOM releases and news reports"
 
@@ -310,6 +311,9 @@ def _basis_handles(drawn: set[str]) -> list:
         else:
             handles.append(Patch(facecolor=BASIS_COLOURS[basis], hatch="///" if basis == "derived" else None,
                                  edgecolor="white", label=BASIS_LABELS[basis]))
+    if "span" in drawn:
+        handles.append(Patch(facecolor=SPAN_COLOUR, hatch="..", edgecolor="white",
+                             label="average of a longer span (label: its total)"))
     if "open" in drawn:
         handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="^", linestyle="",
                               label="…no upper limit"))
@@ -337,9 +341,9 @@ def _cells(t: Tables, months: list[str], country: str, metric: str) -> list:
 def _top(cells: list, at_least: float = 0) -> float:
     """The y limit. With known values, upper limits far above them run off the scale (and are labelled);
     with none, the limits set the scale."""
-    known = [c.value for c in cells if c and c.known]
+    known = [c.value for c in cells if c and c.known] + [c.span_average for c in cells if c and c.in_span]
     floors = [c.low for c in cells if c and not c.known]
-    highs = [c.high for c in cells if c and not c.known and c.high is not None]
+    highs = [c.high for c in cells if c and not c.known and not c.in_span and c.high is not None]
     if known:
         base = max(known + floors)
         top = max([base] + [h for h in highs if h <= SCALE_CAP * base])
@@ -357,9 +361,13 @@ def _series_panel(ax, t: Tables, months: list[str], country: str, metric: str, a
     ax.set_xlim(-0.6, len(months) - 0.4)  # as _month_axis sets it; the labels here need it first
     ax.set_ylim(0, top)
     known = [(i, c) for i, c in enumerate(cells) if c is not None and c.known]
-    ranges = [(i, c) for i, c in enumerate(cells) if c is not None and c.bounded]
-    unknown = [(i, c) for i, c in enumerate(cells) if c is not None and not c.known and not c.bounded]
-    drawn = _bars(ax, known, alpha) | _ranges(ax, ranges, top, alpha)
+    spans = [(i, c) for i, c in enumerate(cells) if c is not None and c.in_span]
+    # a month's own limits are drawn where they are tighter than its span: a ceiling below the span's average
+    ranges = [(i, c) for i, c in enumerate(cells) if c is not None and c.bounded
+              and (not c.in_span or (c.high is not None and c.high < c.span_average))]
+    unknown = [(i, c) for i, c in enumerate(cells) if c is not None and not c.known and not c.bounded
+               and not c.in_span]
+    drawn = _bars(ax, known, alpha) | _span_blocks(ax, spans, alpha) | _ranges(ax, ranges, top, alpha)
     if unknown:
         _unknown(ax, unknown, top)
         drawn.add("unknown")
@@ -382,6 +390,31 @@ def _bars(ax, known: list, alpha: float) -> set[str]:
                                           zorder=2, gid=f"bars {basis}"), autolim=False)
         drawn.add(basis)
     return drawn
+
+
+def _span_blocks(ax, spans: list, alpha: float) -> set[str]:
+    """Months known only through a longer span: one block across the span's months at the span's average
+    for each month (never the span's total), labelled once with the total and the period (gid 'span-blocks',
+    its rectangles in month order; 'span-label START END')."""
+    if not spans:
+        return set()
+    blocks = [Rectangle((i - 0.5, 0), 1, c.span_average) for i, c in spans]
+    ax.add_collection(PatchCollection(blocks, facecolor=SPAN_COLOUR, edgecolor="none", hatch="..", alpha=alpha * 0.8,
+                                      linewidth=0, zorder=2, gid="span-blocks"), autolim=False)
+    runs: dict[tuple, list] = {}
+    for i, c in spans:
+        runs.setdefault((c.span_start, c.span_end), []).append((i, c))
+    for (start, end), run in runs.items():
+        xs = [i for i, _ in run]
+        height = max(c.span_average for _, c in run)
+        ax.plot([min(xs) - 0.5, max(xs) + 0.5], [height, height], color=BASIS_COLOURS["stated"], linewidth=1.4,
+                zorder=3, gid=f"span-top {start:%Y-%m-%d} {end:%Y-%m-%d}")
+        ax.annotate(f"{run[0][1].span_total:,}\n{short_span(start, end)}", xy=((min(xs) + max(xs)) / 2, height / 2),
+                    ha="center", va="center", fontsize=6.5, linespacing=1.1,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                    color="#333333", zorder=5, annotation_clip=False, parse_math=False,
+                    gid=f"span-label {start:%Y-%m-%d} {end:%Y-%m-%d}")
+    return {"span"}
 
 
 def _ranges(ax, ranges: list, top: float, alpha: float) -> set[str]:
@@ -849,11 +882,12 @@ def coverage(data=None, month: str | None = None, span: tuple[str, str] | None =
     for r, (country, metric) in enumerate(rows):
         for i, cell in enumerate(_cells(t, months, country, metric)):
             if cell is not None:
-                codes[r, i] = BASES.index(cell.basis if cell.basis in BASES else "unknown")
+                codes[r, i] = len(BASES) if cell.in_span else BASES.index(cell.basis if cell.basis in BASES else "unknown")
     fig = _new_figure(12, 6.2)
     ax = fig.subplots()
     ax.pcolormesh(np.arange(len(months) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, codes,
-                  cmap=ListedColormap([BASIS_COLOURS[b] for b in BASES]), vmin=-0.5, vmax=len(BASES) - 0.5,
+                  cmap=ListedColormap([BASIS_COLOURS[b] for b in BASES] + [SPAN_COLOUR]), vmin=-0.5,
+                  vmax=len(BASES) + 0.5,
                   edgecolors="white", linewidth=0.6, gid="coverage")
     ax.set_ylim(len(rows) - 0.5, -0.5)
     for r in range(len(CORE_METRICS), len(rows), len(CORE_METRICS)):
@@ -867,8 +901,10 @@ def coverage(data=None, month: str | None = None, span: tuple[str, str] | None =
                                linewidth=1.8, zorder=5, gid=f"highlight {month}"))
     events = _events(t, months)
     _mark_events([ax], events)
-    present = {BASES[int(c)] for c in codes[~np.isnan(codes)]}
+    present = {(list(BASES) + ["span"])[int(c)] for c in codes[~np.isnan(codes)]}
     handles = [Patch(facecolor=BASIS_COLOURS[b], label=BASIS_LABELS[b]) for b in BASES if b in present]
+    if "span" in present:
+        handles.append(Patch(facecolor=SPAN_COLOUR, label="average of a longer span"))
     if month in months:
         handles.append(Patch(facecolor="white", edgecolor="black", label=month_name(month)))
     if events:

@@ -19,7 +19,7 @@ from ._files import check_processed
 from .config import Paths
 from .errors import MonthError, TallyError
 from .months import check_month, month_range, months_between
-from .vocab import CENTCOM_KINDS
+from .vocab import CENTCOM_KINDS, CORE_METRICS, COUNTRIES, HEADLINE
 from .words import join, source_name
 
 CLAIM_COLUMNS = [
@@ -28,7 +28,8 @@ CLAIM_COLUMNS = [
     "period_wording", "country", "metric", "value", "qualifier", "low", "high", "entry", "mention", "note",
     "scope", "qualifier_as_curated",
 ]
-MONTHLY_COLUMNS = ["month", "country", "metric", "value", "low", "high", "basis", "source_ids", "note"]
+MONTHLY_COLUMNS = ["month", "country", "metric", "value", "low", "high", "basis", "source_ids", "note",
+                   "span_start", "span_end", "span_total", "span_basis", "span_average"]
 # Each side of a disagreement: its number, how it is qualified, what it allows, what it is, and its parts.
 SIDE_COLUMNS = ("value", "qualifier", "low", "high", "side", "parts")
 DISCREPANCY_COLUMNS = ["discrepancy_id", "kind", "period_start", "period_end", "country", "metric",
@@ -38,13 +39,15 @@ PERIOD_COLUMNS = ["period_start", "period_end", "period_days", "span_kind", "cou
                   "qualifier", "low", "high", "source_ids", "series_sum", "status", "difference", "note", "claim_ids"]
 READING_COLUMNS = ["source_id", "publisher", "period_start", "period_end", "country", "headline", "partnered",
                    "us_only", "partnered_plus_us_only", "reading", "note", "claim_ids"]
-INT_COLUMNS = {"monthly": ("value", "low", "high"),
+INT_COLUMNS = {"monthly": ("value", "low", "high", "span_total"),
                "discrepancies": ("value_a", "low_a", "high_a", "value_b", "low_b", "high_b", "difference"),
                "periods": ("period_days", "claimed", "low", "high", "series_sum", "difference"),
                "readings": ("headline", "partnered", "us_only", "partnered_plus_us_only")}
 # Lists of whole numbers, ';'-joined like the id lists: a side's parts (see data/README.md).
 LIST_COLUMNS = {"discrepancies": ("parts_a", "parts_b")}
-DATE_COLUMNS = {"discrepancies": ("period_start", "period_end", "period_start_b", "period_end_b"),
+# Averages, written with one decimal: read as floats (NaN where empty).
+FLOAT_COLUMNS = {"monthly": ("span_average",)}
+DATE_COLUMNS = {"monthly": ("span_start", "span_end"), "discrepancies": ("period_start", "period_end", "period_start_b", "period_end_b"),
                 "periods": ("period_start", "period_end"), "readings": ("period_start", "period_end")}
 MAX_NAMES = 4  # sources named in a list before "and others"
 
@@ -83,6 +86,8 @@ def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
         if col in ints:
             text = df[col].astype("string").str.strip().replace("", pd.NA)
             df[col] = pd.to_numeric(text).astype("Int64")
+        elif col in FLOAT_COLUMNS.get(name, ()):
+            df[col] = pd.to_numeric(df[col].astype("string").str.strip().replace("", pd.NA)).astype(float)
         elif col in lists:
             df[col] = [v if isinstance(v, tuple) else tuple(int(x) for x in str(v).split(";") if x) for v in df[col]]
         elif col in dates:
@@ -173,6 +178,13 @@ class Cell:
     high: int | None
     basis: str
     source_ids: tuple[str, ...]
+    # The tightest span with an exact total covering a month not known by itself (monthly.csv's span_*
+    # columns), and the span's average for the month: an average, never the month's value.
+    span_start: pd.Timestamp | None = None
+    span_end: pd.Timestamp | None = None
+    span_total: int | None = None
+    span_basis: str = ""
+    span_average: float | None = None
 
     @property
     def known(self) -> bool:
@@ -187,6 +199,26 @@ class Cell:
     def floor(self) -> bool:
         """Known, or known to be at least something above zero."""
         return self.known or self.low > 0
+
+    @property
+    def in_span(self) -> bool:
+        """Not known by itself, but inside a span whose total is known."""
+        return self.value is None and self.span_total is not None
+
+    @property
+    def how(self) -> str:
+        """How the month is known, for an index: stated, reported, derived, span_average (only the average
+        of a span that covers it), bounded or unknown."""
+        if self.known:
+            return self.basis
+        if self.in_span:
+            return "span_average"
+        return "bounded" if self.bounded else "unknown"
+
+    @property
+    def has_figure(self) -> bool:
+        """A published or derived figure for the month, by itself or through a span that covers it."""
+        return self.known or self.in_span
 
 
 @dataclass(frozen=True)
@@ -294,7 +326,7 @@ class Tables:
             ids = tuple(s for s in str(row.source_ids).split(";") if s)
             cells[(row.month, row.country, row.metric)] = Cell(
                 row.month, row.country, row.metric, _int(row.value), _int(row.low) or 0, _int(row.high),
-                row.basis, ids)
+                row.basis, ids, *_span(row))
         return cells
 
     def cell(self, month: str, country: str, metric: str) -> Cell | None:
@@ -341,6 +373,76 @@ class Tables:
 
 def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
+
+
+def _span(row) -> tuple:
+    """A monthly row's span columns (absent in tables written before they existed)."""
+    total = _int(getattr(row, "span_total", None))
+    if total is None:
+        return ()
+    return row.span_start, row.span_end, total, row.span_basis, float(row.span_average)
+
+
+# --- which month: what the report command renders ---------------------------------------------------------------
+
+def latest_with_figure(data: "Tables | Paths | None" = None) -> str:
+    """The latest month with at least one published or derived figure for operations, killed or detained, in
+    any country, by itself or through a span with a known total that covers it (``Cell.has_figure``)."""
+    t = Tables.of(data)
+    for month in reversed(t.months):
+        if any((c := t.cell(month, country, metric)) is not None and c.has_figure
+               for country in COUNTRIES for metric in HEADLINE):
+            return month
+    raise MonthError("no month of the series has a figure for operations, killed or detained")
+
+
+def last_month_of_source(source_id: str, data: "Tables | Paths | None" = None) -> str:
+    """The last month a source's core figures cover: the last whole month inside one of its periods (a
+    "past 60 days" ending on the 4th covers the month before), else the month its period ends in; within
+    the series. For ``make update``: the month to render after ingesting a release."""
+    t = Tables.of(data)
+    c = t.claims
+    rows = c[c["source_id"].eq(source_id) & c["metric"].isin(CORE_METRICS) & c["period_end"].notna()]
+    if rows.empty:
+        raise TallyError(f"no figure of {source_id!r} for a core metric with a period is in the claims")
+    months = []
+    for start, end in zip(rows["period_start"], rows["period_end"]):
+        last = end if end.is_month_end else end - pd.offsets.MonthEnd(1)
+        whole = last >= start and (last - pd.offsets.MonthBegin(1) >= start or start.day == 1
+                                   and last.to_period("M") == start.to_period("M"))
+        months.append(f"{(last if whole else end):%Y-%m}")
+    return max(min(max(months), t.last), t.first)
+
+
+def headline_index(data: "Tables | Paths | None" = None, country: str = "all") -> pd.DataFrame:
+    """For the reports' index: one row per month, and for each headline metric its figure and how it is known.
+
+    Columns: ``month``; per metric (operations, killed, detained): ``{metric}`` (the month's value, or
+    <NA>), ``{metric}_low``, ``{metric}_high`` (<NA>: no upper limit), ``{metric}_how`` (stated, reported,
+    derived, span_average, bounded, unknown: ``Cell.how``), ``{metric}_average`` (the span's average for the
+    month, NaN unless ``span_average``), ``{metric}_span_start``, ``{metric}_span_end``, ``{metric}_span_total``."""
+    t = Tables.of(data)
+    rows = []
+    for month in t.months:
+        row: dict = {"month": month}
+        for metric in HEADLINE:
+            cell = t.cell(month, country, metric)
+            row[metric] = cell.value if cell else None
+            row[f"{metric}_low"] = cell.low if cell else 0
+            row[f"{metric}_high"] = cell.high if cell else None
+            row[f"{metric}_how"] = cell.how if cell else "unknown"
+            span = cell is not None and cell.in_span
+            row[f"{metric}_average"] = cell.span_average if span else None
+            row[f"{metric}_span_start"] = cell.span_start if span else None
+            row[f"{metric}_span_end"] = cell.span_end if span else None
+            row[f"{metric}_span_total"] = cell.span_total if span else None
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for metric in HEADLINE:
+        for col in (metric, f"{metric}_low", f"{metric}_high", f"{metric}_span_total"):
+            out[col] = out[col].astype("Int64")
+        out[f"{metric}_average"] = out[f"{metric}_average"].astype(float)
+    return out
 
 
 def _source(row) -> Source:

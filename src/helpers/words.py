@@ -87,6 +87,12 @@ def join(words: list[str], limit: int = 0, unique: bool = True) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def about(average: float) -> str:
+    """An average in words, rounded to a whole number: about 34; about nine; under one."""
+    n = round(average)
+    return f"about {number(n)}" if n > 0 else "under one"
+
+
 def qualified(value: int, qualifier: str) -> str:
     """A figure as printed, in digits: more than 95; 37."""
     return f"{QUALIFIER_WORDS.get(qualifier, '')}{value}"
@@ -260,6 +266,15 @@ def nouns(metrics: list[str]) -> list[str]:
         out.append(noun.removeprefix("ISIS operatives ") if said else noun)
         said = said or noun.startswith("ISIS operatives ")
     return out
+
+
+SHORT_NOUNS = {"operations": "operations", "partnered_operations": "partnered operations",
+               "us_only_operations": "U.S.-only operations", "killed": "numbers killed", "detained": "numbers detained"}
+
+
+def nouns_short(metrics: list[str]) -> list[str]:
+    """operations; numbers killed; numbers detained (as things a sentence is about)."""
+    return [SHORT_NOUNS[m] for m in metrics]
 
 
 def source_name(kind: str, publisher: str, published: date | None, approx: bool, short: bool = False) -> str:

@@ -93,7 +93,7 @@ def _frame(rows: list[dict], columns: list[str], name: str, sort: list[str] | No
     """The rows as a table of ``columns``, sorted by ``sort`` (which may name keys that are not columns)."""
     keys = [k for k in sort or () if k not in columns]
     df = pd.DataFrame(rows, columns=columns + keys)
-    for col in ("period_start", "period_end", "period_start_b", "period_end_b"):
+    for col in ("period_start", "period_end", "period_start_b", "period_end_b", "span_start", "span_end"):
         if col in df:
             df[col] = df[col].map(lambda d: d.isoformat() if d is not None and not pd.isna(d) else "")
     for col in INT_COLUMNS[name]:

@@ -15,11 +15,67 @@ from ._network import COUNTRIES, nested, pieces
 
 def monthly_rows(ctx: Context, first: int, last: int) -> list[dict]:
     rows = []
+    spans = exact_spans(ctx)
     for m in range(first, last + 1):
         for country in COUNTRIES:
             for metric in CORE_METRICS:
-                rows.append(_month_row(ctx, ((m, m), country, metric)))
+                row = _month_row(ctx, ((m, m), country, metric))
+                row.update(_span_columns(ctx, spans.get((country, metric), []), m, row["value"] is None,
+                                         country, metric))
+                rows.append(row)
     return rows
+
+
+# --- spans: the multi-month figure a month not known by itself belongs to ----------------------------------------
+
+def exact_spans(ctx: Context) -> dict[tuple[str, str], list[tuple]]:
+    """Every span longer than a month whose total is known exactly, by (country, metric):
+    (start, end, total, basis), basis ``stated``/``reported`` where a figure in use gives the span
+    itself, ``derived`` where the interval network gives it exactly (a half year less its first quarter).
+    Spans of whole months come from the network; other spans ("the past 60 days") from the figures."""
+    out: dict[tuple[str, str], dict[tuple, tuple]] = {}
+    for sol in ctx.series.solutions:
+        for i, ((a, b), country, metric) in enumerate(sol.net.keys):
+            lo, hi = sol.state.lo[i], sol.state.hi[i]
+            if a == b or lo != hi:
+                continue
+            g = ctx.month_group(((a, b), country, metric))
+            given = g is not None and g.status == "used" and g.exact and g.lo == lo
+            basis = ("stated" if g.tier == 0 else "reported") if given else "derived"
+            out.setdefault((country, metric), {})[(month_start(a), month_end(b))] = (int(lo), basis)
+    for g in ctx.groups:
+        if (g.status == "used" and g.exact and g.metric in CORE_METRICS and g.start and g.end
+                and not aligned(g.start, g.end) and month_index(g.start) != month_index(g.end)):
+            spans = out.setdefault((g.country, g.metric), {})
+            spans.setdefault((g.start, g.end), (int(g.lo), "stated" if g.tier == 0 else "reported"))
+    return {k: sorted((s, e, total, basis) for (s, e), (total, basis) in v.items()) for k, v in out.items()}
+
+
+def _span_columns(ctx: Context, spans: list[tuple], m: int, open_month: bool, country: str, metric: str) -> dict:
+    """The tightest span with an exact total that covers a month not known by itself, its months known
+    exactly at either end taken off (2022 less its known December is January to November, by
+    subtraction), and the span's average for the month: total / months, or per day x days."""
+    empty = {"span_start": None, "span_end": None, "span_total": None, "span_basis": "", "span_average": ""}
+    if not open_month:
+        return empty
+    start, end = month_start(m), month_end(m)
+    inside = [s for s in spans if s[0] <= start and end <= s[1]]
+    if not inside:
+        return empty
+    s, e, total, basis = min(inside, key=lambda x: ((x[1] - x[0]).days, x[0]))
+    if aligned(s, e):
+        first, last = month_index(s), month_index(e)
+        value = lambda i: ctx.series.value(((i, i), country, metric))  # noqa: E731
+        while first < m and value(first) is not None:
+            total, first, basis = total - value(first), first + 1, "derived"
+        while last > m and value(last) is not None:
+            total, last, basis = total - value(last), last - 1, "derived"
+        s, e = month_start(first), month_end(last)
+        average = total / (last - first + 1)
+    else:
+        average = total / ((e - s).days + 1) * ((end - start).days + 1)
+    return {"span_start": s, "span_end": e, "span_total": total, "span_basis": basis,
+            "span_average": f"{average:.1f}"}
 
 
 def _month_row(ctx: Context, key) -> dict:

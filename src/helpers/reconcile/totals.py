@@ -39,6 +39,7 @@ class Total:
     basis: str  # stated | reported | derived | bounded | unknown
     sentence: str
     claims: list = field(default_factory=list)  # the claims it rests on
+    how: str = ""  # the derivation alone ("by subtraction: 196 for ... less 94 for ..."); "" where stated
 
     @property
     def value(self) -> int | None:
@@ -250,6 +251,7 @@ def total(claims: pd.DataFrame, span: str, metric: str, country: str = "all") ->
     noun = METRIC_NOUNS[metric]
     place = COUNTRY_WORDS[country]
     period = months_phrase(first, last)
+    how = ""
     if direct and lo == hi:
         basis = "stated" if min(g.tier for g in direct) == 0 else "reported"
         text = (f"{_who(direct)} {'gives' if len({c.name for g in direct for c in g.accepted}) == 1 else 'give'} "
@@ -266,7 +268,7 @@ def total(claims: pd.DataFrame, span: str, metric: str, country: str = "all") ->
     else:
         basis, text = "unknown", f"No figure on record bounds {noun} in {place} for {period}"
     return Total(first, last, country, metric, int(lo), None if hi == INF else int(hi), basis, text + ".",
-                 claims_behind)
+                 claims_behind, how)
 
 
 def by_year(claims: pd.DataFrame, metric: str, country: str = "all") -> pd.DataFrame:
