@@ -8,23 +8,18 @@ made of an http(s) address, so a source titled ``<script>`` shows as text.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
-import os
 from html import escape
 from types import SimpleNamespace
 
 import pandas as pd
 
-from . import narrative, plots, reconcile
-from .config import Paths
-from .forked import ForkedError, Started, map_forked
-from .months import month_name
-from .report import FIGURE_JOBS, META_KEY
-from .report_warm import collector_paused
-from .reconcile_text import metric_words
-from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
+from .. import narrative, plots, reconcile
+from ..months import month_name
+from ..reconcile_text import metric_words
+from ..vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
+from ._warm import collector_paused
+from .render import META_KEY
 
 UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
@@ -146,7 +141,7 @@ def figure(fig) -> Shown:
                  {"image/svg+xml": {"alt": alt}})
 
 
-# The report's figures, by the name the notebook shows them under, slowest to draw first.
+# The report's figures, by the name the notebook shows them under.
 FIGURES = {
     "killed_detained": plots.killed_detained_by_country,
     "year_to_date": plots.year_to_date,
@@ -157,89 +152,17 @@ FIGURES = {
 }
 
 
-def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None = None) -> SimpleNamespace:
-    """The report's figures for ``month`` as displayable images, by name (``figures.operations``).
-
-    Drawn all at once, over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1) forked
-    from this one, side by side on the cores. The same images whatever the number of processes.
-    In a kernel of ``tally report --month``, the warm process has begun them already (``draw_ahead``):
-    if they are of this month and these very tables, this process joins in rather than starting over."""
-    global _ahead, drawn_ahead
+def figures(month: str, tables: narrative.Tables | None = None) -> SimpleNamespace:
+    """The report's figures for ``month`` as displayable images, by name (``figures.operations``)."""
     t = narrative.Tables.of(tables)
     month = t.check(month)
-    if jobs is None:
-        jobs = int(os.environ.get(FIGURE_JOBS) or 1)
-    started = None
-    if _ahead is not None:
-        if _ahead[0] == _figures_key(month, t):
-            started = _ahead[1]
-        else:
-            _ahead[1].discard()
-        _ahead = None
     # matplotlib makes thousands of short-lived objects in reference cycles: no collection until drawn
     with collector_paused():
-        shown = None
-        if started is not None:
-            with contextlib.suppress(ForkedError):  # its child failed or is gone: drawn here, from the start
-                shown = started.finish()
-        drawn_ahead = shown is not None
-        if shown is None:
-            shown = map_forked(_drawer(t, month), FIGURES, jobs)
-    return SimpleNamespace(**dict(zip(FIGURES, shown)))
-
-
-def _drawer(t: narrative.Tables, month: str):
-    return lambda name: figure(FIGURES[name](t, month=month))
-
-
-# Figures begun in the warm process before the kernel was forked from it: (key, Started), or None.
-_ahead: tuple[tuple, Started] | None = None
-drawn_ahead = False  # whether the last call of figures() finished figures begun by draw_ahead
-
-
-def draw_ahead(month: str, root: str) -> None:
-    """Begin drawing ``month``'s figures from the project at ``root`` in a forked child, for the one
-    kernel forked from this process next to finish (``figures``). For ``tally report --month``, in
-    its warm process: the child draws while the kernel starts and runs the cells before the figures."""
-    global _ahead
-    t = narrative.Tables.load(Paths.at(root))
-    month = t.check(month)
-    if _ahead is not None:
-        _ahead[1].discard()
-    with collector_paused():  # in the child, as in figures(); and no collection here while forking
-        _ahead = (_figures_key(month, t), Started(_drawer(t, month), FIGURES, children=1, detached=True,
-                                                   setup=_in_drawing_child))
-
-
-def _in_drawing_child() -> None:
-    """Set up the child that draws ahead: it outlives its work by at most the time a report cell
-    may take (it is no process's own child: nothing else would stop it if a figure never ended),
-    and its figures get matplotlib's plain canvas (Agg), the one the notebook's inline backend gives
-    them too, without importing IPython for that backend (a twentieth of a second)."""
-    import signal
-
-    import matplotlib.pyplot as plt
-
-    from .report import CELL_TIMEOUT
-
-    signal.alarm(CELL_TIMEOUT)
-    plt.switch_backend("agg")
-
-
-def _figures_key(month: str, t: narrative.Tables) -> tuple:
-    """What the figures are a function of: the month, the project folder (named in each figure's
-    source line) and the tables' contents, column names and types."""
-    digest = hashlib.sha1()
-    for name in ("monthly", "discrepancies", "periods", "claims", "events"):
-        frame = getattr(t, name)
-        digest.update(repr((name, list(frame.columns), [str(d) for d in frame.dtypes])).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return month, str(t.paths.root) if t.paths else None, digest.hexdigest()
+        return SimpleNamespace(**{name: figure(draw(t, month=month)) for name, draw in FIGURES.items()})
 
 
 def _figure_title(fig) -> str:
-    suptitle = getattr(fig, "_suptitle", None)
-    texts = [suptitle.get_text()] if suptitle is not None else []
+    texts = [fig.get_suptitle()] if fig.get_suptitle() else []
     texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center") if ax.get_title(loc)]
     return texts[0] if texts else "Figure"
 

@@ -10,7 +10,8 @@ import os
 from html import escape
 from pathlib import Path
 
-from .config import Paths
+from ..config import Paths
+from .render import footer_date
 
 HEADLINE = (("operations", "Operations"), ("killed", "Killed"), ("detained", "Detained"))
 
@@ -67,7 +68,7 @@ def write_index(paths: Paths, months: list[str], done: dict, failed: dict[str, s
     rows = "\n".join(row(m, done.get(m), failed.get(m)) for m in sorted(months, reverse=True))
     page = PAGE.format(
         heads="".join(f"<th>{label}</th>" for _, label in HEADLINE), rows=rows,
-        rendered_on=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        rendered_on=footer_date())
     target = paths.reports / "index.html"
     tmp = target.with_name(f".index.{os.getpid()}.tmp")
     tmp.write_text(page, encoding="utf-8")
