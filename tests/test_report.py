@@ -332,3 +332,13 @@ def test_report_kernels_are_forked_through_a_registered_provisioner():
     factory = KernelProvisionerFactory.instance()
     assert factory.is_provisioner_available(spec)
     assert isinstance(factory.create_provisioner_instance("k", spec, manager), ForkedProvisioner)
+
+
+def test_figures_drawn_over_two_processes_are_those_drawn_in_one(real):
+    from helpers.report import sections
+
+    one, two = sections.figures(MONTH, real, jobs=1), sections.figures(MONTH, real, jobs=2)
+    assert list(vars(one)) == list(sections.FIGURES) == list(vars(two))
+    for name in sections.FIGURES:
+        svg = getattr(one, name).data["image/svg+xml"]
+        assert svg.startswith("<?xml") and svg == getattr(two, name).data["image/svg+xml"], name

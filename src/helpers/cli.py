@@ -79,7 +79,8 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")
     which.add_argument("--all", action="store_true", help="render every month and reports/index.html")
     r.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="months rendered at once with --all (default: the number of cores)")
+                   help="months rendered at once with --all; processes drawing the figures with --month "
+                        "(default: the number of cores)")
     r.add_argument("--pdf", action="store_true", help="also write report.pdf (needs Chromium)")
     r.set_defaults(func=_report)
     return p

@@ -10,6 +10,7 @@ and nbclient drive such a kernel like any other.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 
@@ -27,6 +28,9 @@ GONE_WITHIN = 5.0  # seconds a killed kernel is waited for
 def serve_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     """The body of a forked kernel: what ``python -m ipykernel_launcher -f FILE`` does, minus the imports."""
     _warm.end_with_parent()
+    # the warm process's handle on it is daemonic (ended with it); the kernel itself may start
+    # processes of its own (the figures', ``sections.figures``), which a daemonic process may not
+    multiprocessing.current_process().daemon = False
     os.setsid()  # its own process group, as jupyter_client gives a spawned kernel
     os.chdir(cwd)
     os.environ.clear()

@@ -39,6 +39,9 @@ CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / NOTEBOOK
 # The key under which the notebook's title output records its month and headline figures
 # (``sections.title``): the month is checked against the one asked, the index lists the rest.
 META_KEY = "disis_tally"
+# The variable by which a report kernel learns how many processes may draw its figures
+# (``sections.figures``): all the cores for one month, a share of them for --all.
+FIGURE_JOBS = "TALLY_FIGURE_JOBS"
 CELL_TIMEOUT = 600  # seconds; a cell that takes longer has hung
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -109,12 +112,17 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     with _warm.collector_paused():
         html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
         gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
-    if not all_months:
-        done = render_month(paths, notebook, months[0], browser)
-        written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
-        print(f"tally report: wrote {written}", file=stdout)
-        return 0
-    return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
+    cores = os.cpu_count() or 1
+    if all_months:
+        jobs = max(1, min(jobs or cores, len(months)))
+    figure_jobs = max(1, cores // jobs) if all_months else jobs or cores  # the cores for each month's figures
+    with _warm.environment({FIGURE_JOBS: str(figure_jobs)}):  # the kernels' environment
+        if not all_months:
+            done = render_month(paths, notebook, months[0], browser)
+            written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
+            print(f"tally report: wrote {written}", file=stdout)
+            return 0
+        return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
 
 
 # jsonschema's optional format checkers, which it imports if installed (JupyterLab's dependencies
@@ -352,7 +360,7 @@ def print_pdf(browser: str, html: Path, pdf: Path) -> None:
         raise TallyError(f"Chromium could not print {html.name} to PDF: {last}")
 
 
-def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None, browser: str | None,
+def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int, browser: str | None,
                stdout, stderr) -> int:
     """Every month over ``jobs`` workers with a progress bar, then ``reports/index.html``; a failed
     month does not stop the others, and is named at the end with its error (exit status 1)."""
@@ -362,7 +370,6 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
 
     from .index import write_index
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(months)))
     done: dict[str, Rendered] = {}
     failed: dict[str, str] = {}
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="report")

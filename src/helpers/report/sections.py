@@ -9,6 +9,10 @@ made of an http(s) address, so a source titled ``<script>`` shows as text.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from types import SimpleNamespace
 
@@ -18,8 +22,8 @@ from .. import narrative, plots, reconcile
 from ..months import month_name
 from ..reconcile_text import metric_words
 from ..vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
-from ._warm import collector_paused
-from .render import META_KEY
+from ._warm import collector_paused, end_with_parent
+from .render import FIGURE_JOBS, META_KEY
 
 UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
@@ -152,13 +156,43 @@ FIGURES = {
 }
 
 
-def figures(month: str, tables: narrative.Tables | None = None) -> SimpleNamespace:
-    """The report's figures for ``month`` as displayable images, by name (``figures.operations``)."""
+def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None = None) -> SimpleNamespace:
+    """The report's figures for ``month`` as displayable images, by name (``figures.operations``).
+
+    Drawn over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1), forked from this one by
+    ``concurrent.futures`` so that they start with the tables and libraries loaded; the same images
+    whatever the number."""
     t = narrative.Tables.of(tables)
     month = t.check(month)
+    if jobs is None:
+        jobs = int(os.environ.get(FIGURE_JOBS) or 1)
+    jobs = min(jobs, len(FIGURES))
     # matplotlib makes thousands of short-lived objects in reference cycles: no collection until drawn
     with collector_paused():
-        return SimpleNamespace(**{name: figure(draw(t, month=month)) for name, draw in FIGURES.items()})
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return SimpleNamespace(**{name: _draw(name, t, month) for name in FIGURES})
+        global _drawing
+        _drawing = t, month  # what the forked processes draw from: inherited, not pickled
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=end_with_parent) as pool:
+                    shown = list(pool.map(_draw_forked, FIGURES))
+        finally:
+            _drawing = None
+    return SimpleNamespace(**dict(zip(FIGURES, shown)))
+
+
+_drawing: tuple | None = None  # (tables, month) while figures() draws them in forked processes
+
+
+def _draw(name: str, t: narrative.Tables, month: str) -> Shown:
+    return figure(FIGURES[name](t, month=month))
+
+
+def _draw_forked(name: str) -> Shown:
+    return _draw(name, *_drawing)
 
 
 def _figure_title(fig) -> str:
