@@ -221,6 +221,16 @@ def test_a_notebook_that_names_no_kernel_or_language_renders(built, tmp_path):
     assert "June 2023" in html_of(paths, "2023-06")
 
 
+def test_an_install_without_the_kernel_provisioner_is_told_to_reinstall(built, tmp_path, monkeypatch):
+    import importlib.metadata
+
+    paths = copy_data(built, tmp_path / "copy")
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: [])
+    with pytest.raises(TallyError, match=r"kernel provisioner 'tally-forked' is not registered: reinstall"):
+        render(paths, month="2023-06")
+    assert not paths.reports.exists()
+
+
 def test_pdf_without_chromium_says_so(built, tmp_path, monkeypatch):
     paths = copy_data(built, tmp_path / "copy")
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -20,8 +20,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
 from . import _warm
+from .render import PROVISIONER
 
-PROVISIONER = "tally-forked"  # the entry point's name in pyproject.toml
 GONE_WITHIN = 5.0  # seconds a killed kernel is waited for
 
 

@@ -109,6 +109,7 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
     months = months_to_render(paths, month, all_months)
     _folders.sweep(paths.reports)
     _warm.warm_up(str(paths.root))
+    check_provisioner()  # while the warm process imports
     with _warm.collector_paused():
         html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
         gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
@@ -123,6 +124,20 @@ def run_report(paths: Paths, month: str | None = None, all_months: bool = False,
             print(f"tally report: wrote {written}", file=stdout)
             return 0
         return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
+
+
+PROVISIONERS = "jupyter_client.kernel_provisioners"
+PROVISIONER = "tally-forked"  # helpers.report.kernels.ForkedProvisioner, registered in pyproject.toml
+
+
+def check_provisioner() -> None:
+    """Refuse in one line an install that has not registered the report's kernel provisioner (an
+    editable install made before pyproject.toml named it)."""
+    from importlib.metadata import entry_points
+
+    if not entry_points(group=PROVISIONERS, name=PROVISIONER):
+        raise TallyError(f"the report's kernel provisioner {PROVISIONER!r} is not registered: "
+                         "reinstall disis-tally (make setup, or pip install -e .)")
 
 
 # jsonschema's optional format checkers, which it imports if installed (JupyterLab's dependencies
