@@ -67,12 +67,12 @@ def small_notebook(*, tagged: bool = True, override: str | None = None) -> nbfor
     if override:
         cells.append(nbformat.v4.new_code_cell(f'month = "{override}"'))
     cells += [
-        nbformat.v4.new_code_cell("from helpers import plots, report_sections as report\nreport.title(month)"),
+        nbformat.v4.new_code_cell("from helpers import plots\nfrom helpers.report import sections as report\n"
+                                  "report.title(month)"),
         nbformat.v4.new_code_cell(f'if month == "{BROKEN}":\n    raise ValueError("broken on purpose")'),
         nbformat.v4.new_code_cell("import helpers, matplotlib, os\nhelpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
                                   "matplotlib.rcParams['lines.linewidth'] += 1\n"
-                                  "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'], "
-                                  "os.environ.get('TALLY_FIGURE_JOBS'))"),
+                                  "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'])"),
         nbformat.v4.new_code_cell("report.figure(plots.coverage(month=month))"),
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -177,7 +177,8 @@ def test_the_committed_notebook_is_thin_and_clean():
     assert len(params) == 1 and re.search(r'^month = "\d{4}-\d{2}"', "".join(params[0]["source"]), re.M)
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     imports = [line for c in code for line in "".join(c["source"]).splitlines() if "import" in line]
-    assert imports and all(line.startswith("from helpers import ") for line in imports)
+    assert imports and all(line.startswith(("from helpers import ", "from helpers.report import "))
+                           for line in imports)
 
 
 # --- mistakes ----------------------------------------------------------------------------------------
@@ -222,6 +223,16 @@ def test_a_notebook_that_names_no_kernel_or_language_renders(built, tmp_path):
     code, out, err = render(paths, month="2023-06")
     assert code == 0, err
     assert "June 2023" in html_of(paths, "2023-06")
+
+
+def test_an_install_without_the_kernel_provisioner_is_told_to_reinstall(built, tmp_path, monkeypatch):
+    import importlib.metadata
+
+    paths = copy_data(built, tmp_path / "copy")
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: [])
+    with pytest.raises(TallyError, match=r"kernel provisioner 'tally-forked' is not registered: reinstall"):
+        render(paths, month="2023-06")
+    assert not paths.reports.exists()
 
 
 def test_pdf_without_chromium_says_so(built, tmp_path, monkeypatch):
@@ -283,19 +294,16 @@ def test_nothing_leaks_from_one_month_into_the_next(small_all):
     seen = {m: printed(paths, m) for m in ("2023-05", "2023-06", "2023-08")}
     first_width = None
     for month, text in seen.items():
-        names, width, figure_jobs = re.fullmatch(r"(\[.*\]) (\S+) (\S+)\n", text).groups()
+        names, width = re.fullmatch(r"(\[.*\]) (\S+)\n", text).groups()
         assert names == f"['{month}']"
         first_width = first_width or width
         assert width == first_width
-        # two months at a time: each kernel may draw its figures on its share of the cores
-        assert figure_jobs == str(max(1, (os.cpu_count() or 1) // 2))
 
 
-def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all, monkeypatch):
+def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
     import papermill
 
     paths = small_all[0]
-    monkeypatch.setenv("TALLY_FIGURE_JOBS", str(max(1, (os.cpu_count() or 1) // 2)))  # as --all set it
     spawned = papermill.execute_notebook(str(paths.notebooks / "monthly_report.ipynb"), None,
                                          parameters={"month": "2023-06"}, kernel_name="python3",
                                          progress_bar=False, cwd=str(paths.root))
@@ -315,42 +323,36 @@ def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):
     paths = copy_data(built, tmp_path / "copy")
     cut_series(paths, "2023-06", MONTH)
     tally = Path(sys.executable).with_name("tally")
-    # on two cores: the figures begun in the warm process, finished in the kernel
-    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH, "--jobs", "2"],
+    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     alone = html_of(paths, MONTH)
-    # both months at once: each draws its figures in one process, where --month used every core
     code, _, err = render(paths, all_months=True, jobs=2)
     assert code == 0, err
     assert RENDERED_ON.sub("", html_of(paths, MONTH)) == RENDERED_ON.sub("", alone)
 
 
-@pytest.mark.parametrize("jobs, ahead", [("2", "True"), ("1", "False")])
-def test_the_month_command_begins_the_figures_before_the_kernel_starts(built, tmp_path, jobs, ahead):
-    """`tally report --month` on more than one core: the warm process begins the month's figures,
-    and the kernel's call finishes them; on one core, the kernel draws them all."""
-    paths = copy_data(built, tmp_path / "copy")
-    params = nbformat.v4.new_code_cell('month = "2023-05"', metadata={"tags": ["parameters"]})
-    with_notebook(paths, nbformat.v4.new_notebook(cells=[
-        params,
-        nbformat.v4.new_code_cell("from helpers import narrative, report_sections as report\nreport.title(month)"),
-        nbformat.v4.new_code_cell("figures = report.figures(month, narrative.Tables.load())\nprint(report.drawn_ahead)"),
-    ]))
-    tally = Path(sys.executable).with_name("tally")
-    run = subprocess.run([str(tally), "--root", str(paths.root), "report", "--month", MONTH, "--jobs", jobs],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert printed(paths, MONTH) == f"{ahead}\n"
+def test_report_kernels_are_forked_through_a_registered_provisioner():
+    """The documented extension point: the kernel spec names the provisioner, which jupyter_client
+    finds among its entry points (pip installs them with the package)."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from helpers.report.kernels import PROVISIONER, ForkedKernelManager, ForkedProvisioner
+
+    manager = ForkedKernelManager(kernel_name="any-name-at-all")
+    spec = manager.kernel_spec
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == PROVISIONER
+    assert spec.argv[1:3] == ["-m", "ipykernel_launcher"] and spec.language == "python"
+    factory = KernelProvisionerFactory.instance()
+    assert factory.is_provisioner_available(spec)
+    assert isinstance(factory.create_provisioner_instance("k", spec, manager), ForkedProvisioner)
 
 
-def test_report_kernels_use_the_client_that_waits_for_the_kernel_not_for_silence():
-    from jupyter_client.asynchronous import AsyncKernelClient
+def test_figures_drawn_over_two_processes_are_those_drawn_in_one(real):
+    from helpers.report import sections
 
-    from helpers.report_kernel import ForkedKernelManager, ReadyKernelClient
-
-    manager = ForkedKernelManager.with_env(TALLY_FIGURE_JOBS="2")()
-    assert manager.client_factory is ReadyKernelClient and manager.kernel_env == {"TALLY_FIGURE_JOBS": "2"}
-    # jupyter_client binds wait_for_ready to its own method; the subclass must bind it again
-    assert ReadyKernelClient.wait_for_ready is not AsyncKernelClient.wait_for_ready
-    assert ForkedKernelManager.kernel_env == {}  # with_env leaves the base class as it was
+    one, two = sections.figures(MONTH, real, jobs=1), sections.figures(MONTH, real, jobs=2)
+    assert list(vars(one)) == list(sections.FIGURES) == list(vars(two))
+    for name in sections.FIGURES:
+        svg = getattr(one, name).data["image/svg+xml"]
+        assert svg.startswith("<?xml") and svg == getattr(two, name).data["image/svg+xml"], name

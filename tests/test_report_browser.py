@@ -1,6 +1,6 @@
 """A rendered report in headless Chromium, offline: the figures are drawn, nothing is fetched and
-nothing goes wrong in the console; ``--pdf`` prints it. A screenshot of the page is kept in
-``reports/screenshots/<month>.png`` of this checkout for people to look at.
+nothing goes wrong in the console; ``--pdf`` prints it. A screenshot of the page is kept beside
+it, in the test's temporary folder (pytest keeps the last runs' folders for people to look at).
 
 Chromium is Debian's package: the test installs it with apt-get when it is missing and it runs as
 root, and skips, saying why, only where it cannot be had. The page is driven through the DevTools
@@ -21,14 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from helpers.config import Paths
 from helpers.report import CHROMIUM_FLAGS, CHROMIUM_NAMES, run_report
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is not installed")
 
 MONTH = "2023-07"
-SCREENSHOTS = REPO / "reports" / "screenshots"
 OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 DECODE_IMAGES = """Promise.all(Array.from(document.images).map(img => img.decode().then(
     () => ({w: img.naturalWidth, h: img.naturalHeight}), e => ({w: 0, h: 0, error: String(e)}))))"""
@@ -166,13 +164,9 @@ def devtools(chromium, tmp_path):
 
 
 def keep_screenshot(png: bytes, page: Path) -> Path:
-    """Save the screenshot beside the page and in this checkout's reports/screenshots/."""
-    (page.parent / "screenshot.png").write_bytes(png)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{MONTH}.png"
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(png)
-    os.replace(tmp, target)
+    """Save the screenshot beside the page (in the test's temporary folder, never in the checkout)."""
+    target = page.parent / "screenshot.png"
+    target.write_bytes(png)
     return target
 
 

@@ -75,7 +75,8 @@ def _total(args) -> int:
 def _report(args) -> int:
     from .report import run_report
 
-    return run_report(Paths.at(args.root), month=args.month, all_months=args.all, jobs=args.jobs,
+    return run_report(Paths.at(args.root), month=args.month, all_months=args.all, last_added=args.last_added,
+                      jobs=args.jobs,
                       pdf=args.pdf, stdout=sys.stdout, stderr=sys.stderr)
 
 
@@ -130,7 +131,10 @@ def parser() -> argparse.ArgumentParser:
     t.set_defaults(func=_total)
     r = sub.add_parser("report", parents=[root], help="render the monthly report(s) into reports/")
     which = r.add_mutually_exclusive_group()
-    which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")
+    which.add_argument("--month", metavar="YYYY-MM",
+                       help="the month to render (default: the latest month with a published or derived figure)")
+    which.add_argument("--last-added", action="store_true",
+                       help="the last month covered by the source added last (after tally ingest)")
     which.add_argument("--all", action="store_true", help="render every month and reports/index.html")
     r.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="months rendered at once with --all; processes drawing the figures with --month "

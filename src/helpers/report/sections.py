@@ -8,23 +8,22 @@ made of an http(s) address, so a source titled ``<script>`` shows as text.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
+import multiprocessing
 import os
+import warnings
+from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from types import SimpleNamespace
 
 import pandas as pd
 
-from . import narrative, plots, reconcile
-from .config import Paths
-from .forked import ForkedError, Started, map_forked
-from .words import month_name
-from .report import FIGURE_JOBS, META_KEY
-from .report_warm import collector_paused
-from .words import metric_words
-from .vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
+from .. import narrative, plots, reconcile
+from ..vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
+from ..tables import Tables
+from ..words import COUNTRY_WORDS, metric_words, month_name, span_name
+from ._warm import collector_paused, end_with_parent
+from .render import FIGURE_JOBS, META_KEY
 
 UNPUBLISHED = "not published"
 HEADLINE_LABELS = {"operations": "operations", "killed": "killed", "detained": "detained"}
@@ -95,26 +94,35 @@ def _amount(row) -> str:
 
 def _month_rows(month: str, data) -> pd.DataFrame:
     """The monthly series' rows for one month, from loaded tables (or a project copy); the month checked."""
-    t = narrative.Tables.of(data)
+    t = Tables.of(data)
     t.check(month)
     return t.monthly[t.monthly["month"] == month]
 
 
 def headline(month: str, data=None) -> dict[str, str]:
-    """Operations, killed and detained in Iraq and Syria together, in words ("31", "at least 23")."""
-    rows = _month_rows(month, data)
-    rows = rows[rows["country"] == "all"].set_index("metric")
-    return {m: (_amount(rows.loc[m]) if m in rows.index else UNPUBLISHED) for m in HEADLINE_LABELS}
+    """Operations, killed and detained in Iraq and Syria together, in words ("31", "at least 23"; for a
+    month known only through a span, "about 34 a month (102 for Apr–Jun 2024)")."""
+    return narrative.headline_figures(month, tables=Tables.of(data))
+
+
+def _headline_item(figure: str, label: str) -> str:
+    """31 operations; about 34 operations a month (102 for Apr–Jun 2024); operations not published."""
+    if figure == UNPUBLISHED:
+        return f"{label} {figure}"
+    if " a month" in figure:
+        return figure.replace(" a month", f" {label} a month", 1)
+    if " this month" in figure:
+        return figure.replace(" this month", f" {label} this month", 1)
+    return f"{figure} {label}"
 
 
 def title(month: str, data=None) -> Shown:
     """The report's heading and headline figures; its metadata names the month rendered.
 
-    ``data``, here and below: the notebook's ``narrative.Tables``, or a project copy's ``Paths``."""
+    ``data``, here and below: the notebook's ``Tables``, or a project copy's ``Paths``."""
     figures = headline(month, data)
     name = month_name(month)
-    line = " · ".join(f"{label} {figures[m]}" if figures[m] == UNPUBLISHED else f"{figures[m]} {label}"
-                      for m, label in HEADLINE_LABELS.items())
+    line = " · ".join(_headline_item(figures[m], label) for m, label in HEADLINE_LABELS.items())
     if all(v == UNPUBLISHED for v in figures.values()):
         line = "No figure published for the month"
     md = f"# Defeat-ISIS figures for Iraq and Syria: {name}\n\n**{line}** (Iraq and Syria together)\n"
@@ -122,7 +130,7 @@ def title(month: str, data=None) -> Shown:
                  {META_KEY: {"month": month, "title": f"D-ISIS figures, {name}", "headline": figures}})
 
 
-def summary(month: str, tables: narrative.Tables | None = None) -> Shown:
+def summary(month: str, tables: Tables | None = None) -> Shown:
     """The narrative of the month (``narrative.month_summary``), any raw HTML in it shown as text."""
     return _markdown(_safe_markdown(narrative.month_summary(month, tables=tables)))
 
@@ -146,7 +154,7 @@ def figure(fig) -> Shown:
                  {"image/svg+xml": {"alt": alt}})
 
 
-# The report's figures, by the name the notebook shows them under, slowest to draw first.
+# The report's figures, by the name the notebook shows them under.
 FIGURES = {
     "killed_detained": plots.killed_detained_by_country,
     "year_to_date": plots.year_to_date,
@@ -157,89 +165,47 @@ FIGURES = {
 }
 
 
-def figures(month: str, tables: narrative.Tables | None = None, jobs: int | None = None) -> SimpleNamespace:
+def figures(month: str, tables: Tables | None = None, jobs: int | None = None) -> SimpleNamespace:
     """The report's figures for ``month`` as displayable images, by name (``figures.operations``).
 
-    Drawn all at once, over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1) forked
-    from this one, side by side on the cores. The same images whatever the number of processes.
-    In a kernel of ``tally report --month``, the warm process has begun them already (``draw_ahead``):
-    if they are of this month and these very tables, this process joins in rather than starting over."""
-    global _ahead, drawn_ahead
-    t = narrative.Tables.of(tables)
+    Drawn over ``jobs`` processes (default: ``$TALLY_FIGURE_JOBS``, else 1), forked from this one by
+    ``concurrent.futures`` so that they start with the tables and libraries loaded; the same images
+    whatever the number."""
+    t = Tables.of(tables)
     month = t.check(month)
     if jobs is None:
         jobs = int(os.environ.get(FIGURE_JOBS) or 1)
-    started = None
-    if _ahead is not None:
-        if _ahead[0] == _figures_key(month, t):
-            started = _ahead[1]
-        else:
-            _ahead[1].discard()
-        _ahead = None
+    jobs = min(jobs, len(FIGURES))
     # matplotlib makes thousands of short-lived objects in reference cycles: no collection until drawn
     with collector_paused():
-        shown = None
-        if started is not None:
-            with contextlib.suppress(ForkedError):  # its child failed or is gone: drawn here, from the start
-                shown = started.finish()
-        drawn_ahead = shown is not None
-        if shown is None:
-            shown = map_forked(_drawer(t, month), FIGURES, jobs)
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return SimpleNamespace(**{name: _draw(name, t, month) for name in FIGURES})
+        global _drawing
+        _drawing = t, month  # what the forked processes draw from: inherited, not pickled
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns of forking a threaded process (a kernel is one)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=end_with_parent) as pool:
+                    shown = list(pool.map(_draw_forked, FIGURES))
+        finally:
+            _drawing = None
     return SimpleNamespace(**dict(zip(FIGURES, shown)))
 
 
-def _drawer(t: narrative.Tables, month: str):
-    return lambda name: figure(FIGURES[name](t, month=month))
+_drawing: tuple | None = None  # (tables, month) while figures() draws them in forked processes
 
 
-# Figures begun in the warm process before the kernel was forked from it: (key, Started), or None.
-_ahead: tuple[tuple, Started] | None = None
-drawn_ahead = False  # whether the last call of figures() finished figures begun by draw_ahead
+def _draw(name: str, t: Tables, month: str) -> Shown:
+    return figure(FIGURES[name](t, month=month))
 
 
-def draw_ahead(month: str, root: str) -> None:
-    """Begin drawing ``month``'s figures from the project at ``root`` in a forked child, for the one
-    kernel forked from this process next to finish (``figures``). For ``tally report --month``, in
-    its warm process: the child draws while the kernel starts and runs the cells before the figures."""
-    global _ahead
-    t = narrative.Tables.load(Paths.at(root))
-    month = t.check(month)
-    if _ahead is not None:
-        _ahead[1].discard()
-    with collector_paused():  # in the child, as in figures(); and no collection here while forking
-        _ahead = (_figures_key(month, t), Started(_drawer(t, month), FIGURES, children=1, detached=True,
-                                                   setup=_in_drawing_child))
-
-
-def _in_drawing_child() -> None:
-    """Set up the child that draws ahead: it outlives its work by at most the time a report cell
-    may take (it is no process's own child: nothing else would stop it if a figure never ended),
-    and its figures get matplotlib's plain canvas (Agg), the one the notebook's inline backend gives
-    them too, without importing IPython for that backend (a twentieth of a second)."""
-    import signal
-
-    import matplotlib.pyplot as plt
-
-    from .report import CELL_TIMEOUT
-
-    signal.alarm(CELL_TIMEOUT)
-    plt.switch_backend("agg")
-
-
-def _figures_key(month: str, t: narrative.Tables) -> tuple:
-    """What the figures are a function of: the month, the project folder (named in each figure's
-    source line) and the tables' contents, column names and types."""
-    digest = hashlib.sha1()
-    for name in ("monthly", "discrepancies", "periods", "claims", "events"):
-        frame = getattr(t, name)
-        digest.update(repr((name, list(frame.columns), [str(d) for d in frame.dtypes])).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return month, str(t.paths.root) if t.paths else None, digest.hexdigest()
+def _draw_forked(name: str) -> Shown:
+    return _draw(name, *_drawing)
 
 
 def _figure_title(fig) -> str:
-    suptitle = getattr(fig, "_suptitle", None)
-    texts = [suptitle.get_text()] if suptitle is not None else []
+    texts = [fig.get_suptitle()] if fig.get_suptitle() else []
     texts += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center") if ax.get_title(loc)]
     return texts[0] if texts else "Figure"
 
@@ -247,7 +213,7 @@ def _figure_title(fig) -> str:
 def by_country(month: str, data=None) -> Shown:
     """The five core figures for Iraq, Syria and both, each with how it is known."""
     rows = _month_rows(month, data).set_index(["metric", "country"])
-    head = "".join(f"<th>{escape(narrative.COUNTRY_WORDS[c])}</th>" for c in COUNTRY_ORDER)
+    head = "".join(f"<th>{escape(COUNTRY_WORDS[c])}</th>" for c in COUNTRY_ORDER)
     body = []
     for metric in CORE_METRICS:
         cells = []
@@ -266,14 +232,14 @@ def by_country(month: str, data=None) -> Shown:
 
 def disagreements(month: str, data=None) -> Shown:
     """Every disagreement whose period touches the month: what and when, its explanation, and what the series keeps."""
-    t = narrative.Tables.of(data)
+    t = Tables.of(data)
     rows = reconcile.touching(t.discrepancies, t.check(month), month)
     if rows.empty:
         return _markdown(f"No disagreement between or within sources touches {month_name(month)}.")
     items = []
     for _, d in rows.iterrows():
-        what = f"{_label(d['metric'])} in {narrative.COUNTRY_WORDS[d['country']]}"
-        when = narrative.span_name(d["period_start"], d["period_end"])
+        what = f"{_label(d['metric'])} in {COUNTRY_WORDS[d['country']]}"
+        when = span_name(d["period_start"], d["period_end"])
         kind = DISCREPANCY_KINDS.get(d["kind"], d["kind"])
         items.append(f"<li><strong>{escape(what)}, {escape(when)}</strong> ({escape(kind)}). "
                      f"{escape(d['explanation'])} <em>{escape(d['resolution'])}</em></li>")
@@ -289,7 +255,7 @@ def _link(url: str, text: str) -> str:
 
 def sources(month: str, data=None) -> Shown:
     """The documents behind the month's figures, CENTCOM's first, each linked to where it was read."""
-    t = narrative.Tables.of(data)
+    t = Tables.of(data)
     ids = {s for v in _month_rows(month, t)["source_ids"] for s in str(v).split(";") if s}
     table = t.claims.drop_duplicates("source_id").set_index("source_id")
     found = table.loc[sorted(ids & set(table.index))].reset_index()

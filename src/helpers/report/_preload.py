@@ -1,8 +1,8 @@
-"""What the warm process behind every report kernel loads once (see ``helpers.report_warm``).
+"""What the warm process behind every report kernel loads once (see ``helpers.report._warm``).
 
-First what the figures need, so that for ``tally report --month`` a child can begin drawing the
-month's figures (``report_sections.draw_ahead``) while this process goes on to import what a
-kernel needs to start.
+The libraries the notebook and a kernel need, the project's tables (``narrative.Tables.load``
+keeps them for the life of the process, so a kernel forked from it finds them read), and one
+small figure drawn, so that what matplotlib sets up on first use is set up here once.
 """
 
 import gc
@@ -13,6 +13,10 @@ import sys
 # Importing makes hundreds of thousands of objects and next to no garbage: the collector would walk
 # them hundreds of times for nothing (a tenth of a second). It is off until all is loaded, below.
 gc.disable()
+
+from helpers.report import _warm  # noqa: E402
+
+_warm.end_with_parent()
 
 # What ipykernel sets before any user code runs; matplotlib reads it when first imported.
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -25,27 +29,23 @@ from matplotlib.figure import Figure  # noqa: E402
 
 # The project's own modules: one that fails to import here fails again where it is used, with its error.
 try:
-    from helpers import narrative, plots, reconcile, report_sections, report_warm  # noqa: F401
+    from helpers import narrative, plots, reconcile, tables  # noqa: F401
     from helpers.config import Paths
+    from helpers.report import sections  # noqa: F401
 except Exception:  # noqa: S110
-    plots = report_sections = None
+    narrative = plots = None
 
-# Set by report_warm: the project, whose tables every kernel then finds read (``Tables.load``),
-# and for one month's report, that month, whose figures a child begins drawing at once.
-if report_sections is not None and (project := os.environ.pop(report_warm.PROJECT, None)):
-    month = os.environ.pop(report_warm.AHEAD, None)
+# Set by _warm.warm_up: the project, whose tables every kernel then finds read (``Tables.load``).
+if narrative is not None and (project := os.environ.pop(_warm.PROJECT, None)):
     try:
-        narrative.Tables.load(Paths.at(project))
-        if month:
-            report_sections.draw_ahead(month, project)
-    except Exception:  # noqa: S110  (the kernel then reads and draws them itself, and says what is wrong)
+        tables.Tables.load(Paths.at(project))
+    except Exception:  # noqa: S110  (the kernel then reads them itself, and says what is wrong)
         pass
 
 
 def draw_once() -> None:
     """Draw and save one small figure with no pyplot state, as the report does (SVG, hatches, a
-    legend, the markers drawn as characters), so that what matplotlib sets up on first use is set
-    up here once rather than in every kernel."""
+    legend, the markers drawn as characters)."""
     fig = Figure()
     ax = fig.subplots()
     ax.bar([0, 1], [1, 2], hatch="//", label="bars")

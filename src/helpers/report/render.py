@@ -1,13 +1,13 @@
 """``tally report``: the monthly report notebook, rendered into ``reports/YYYY-MM/``.
 
 A month runs through papermill, which sets ``month`` just after the cell tagged ``parameters``,
-in a kernel forked from a warm process that has imported the libraries once (``report_warm``,
-``report_kernel``); nbconvert then exports it in-process to ``index.html``: no code, no script
-from the network, the figures embedded as SVG. Each month is written into a temporary folder and
-moved into place only when complete. ``--all`` renders every month over ``--jobs`` workers and
-writes ``reports/index.html`` (``helpers.report_index``). The kernel draws the month's figures over
-the cores left to it (``FIGURE_JOBS``; ``report_sections.figures``); for one month on more than one
-core, the warm process begins them before the kernel starts (``report_sections.draw_ahead``).
+in a kernel forked from a warm process that has imported the libraries once (``_warm``, and
+``kernels``: a jupyter_client kernel provisioner); nbconvert then exports it in-process to
+``index.html``: no code, no script from the network, the figures embedded as SVG. Each month is
+written into a temporary folder and switched into place only when complete (``_folders``).
+``--all`` renders every month over ``--jobs`` workers and writes ``reports/index.html``
+(``index``). With ``SOURCE_DATE_EPOCH`` set, the page's date and the notebook's run times are
+that time, so that two renders of the same data are byte-identical.
 
 The notebook is the project copy's ``notebooks/monthly_report.ipynb``; a copy without one (a
 data-only copy made with ``--root``) uses this checkout's.
@@ -26,24 +26,23 @@ import os
 import shutil
 import sys
 import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import report_warm
-from .config import Paths
-from .errors import TallyError
-from ._events import check_events
-from ._files import check_processed
-from .months import check_month, month_range, months_between
+from .._events import check_events
+from .._files import check_processed
+from ..config import Paths
+from ..errors import TallyError
+from ..months import check_month, month_range, months_between
+from . import _folders, _warm
 
 NOTEBOOK = "monthly_report.ipynb"
-CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
+CHECKOUT_NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / NOTEBOOK
 # The key under which the notebook's title output records its month and headline figures
-# (``report_sections.title``): the month is checked against the one asked, the index lists the rest.
+# (``sections.title``): the month is checked against the one asked, the index lists the rest.
 META_KEY = "disis_tally"
 # The variable by which a report kernel learns how many processes may draw its figures
-# (``report_sections.figures``): all the cores for one month, a share of them for --all.
+# (``sections.figures``): all the cores for one month, a share of them for --all.
 FIGURE_JOBS = "TALLY_FIGURE_JOBS"
 CELL_TIMEOUT = 600  # seconds; a cell that takes longer has hung
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -100,29 +99,49 @@ class Rendered:
 
 
 def run_report(paths: Paths, month: str | None = None, all_months: bool = False, jobs: int | None = None,
-               pdf: bool = False, stdout=None, stderr=None) -> int:
+               pdf: bool = False, stdout=None, stderr=None, last_added: bool = False) -> int:
     """``tally report``: one month (the latest by default) or ``--all``; returns the exit status."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if jobs is not None and jobs < 1:
         raise TallyError(f"--jobs must be 1 or more, not {jobs}")
+    source_date()  # a malformed SOURCE_DATE_EPOCH is refused before any work
     notebook = notebook_path(paths)
     check_parameters_cell(notebook)
     browser = find_chromium() if pdf else None
     check_processed(paths.processed_files, paths.root)  # issue 18: a partial or corrupt set, in one line
     check_events(paths.events_csv, paths.rel(paths.events_csv))  # issue 18: read by every report, after build
-    months = months_to_render(paths, month, all_months)
-    figure_jobs = jobs or os.cpu_count() or 1
-    # one month on more than one core: its figures begin in the warm process, before its kernel starts
-    report_warm.warm_up(str(paths.root), ahead=months[0] if not all_months and figure_jobs > 1 else None)
-    with report_warm.collector_paused():
+    months = months_to_render(paths, month, all_months, last_added, stdout)
+    _folders.sweep(paths.reports)
+    _warm.warm_up(str(paths.root))
+    check_provisioner()  # while the warm process imports
+    with _warm.collector_paused():
         html_exporter()  # papermill's and nbconvert's imports, while the warm process does the notebook's
         gc.freeze()  # what is loaded now stays: the collector need not walk it again with every month
-    if not all_months:
-        done = render_month(paths, notebook, months[0], browser, figure_jobs=figure_jobs)
-        written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
-        print(f"tally report: wrote {written}", file=stdout)
-        return 0
-    return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
+    cores = os.cpu_count() or 1
+    if all_months:
+        jobs = max(1, min(jobs or cores, len(months)))
+    figure_jobs = max(1, cores // jobs) if all_months else jobs or cores  # the cores for each month's figures
+    with _warm.environment({FIGURE_JOBS: str(figure_jobs)}):  # the kernels' environment
+        if not all_months:
+            done = render_month(paths, notebook, months[0], browser)
+            written = paths.rel(done.folder / "index.html") + (" and report.pdf" if browser else "")
+            print(f"tally report: wrote {written}", file=stdout)
+            return 0
+        return render_all(paths, notebook, months, jobs, browser, stdout, stderr)
+
+
+PROVISIONERS = "jupyter_client.kernel_provisioners"
+PROVISIONER = "tally-forked"  # helpers.report.kernels.ForkedProvisioner, registered in pyproject.toml
+
+
+def check_provisioner() -> None:
+    """Refuse in one line an install that has not registered the report's kernel provisioner (an
+    editable install made before pyproject.toml named it)."""
+    from importlib.metadata import entry_points
+
+    if not entry_points(group=PROVISIONERS, name=PROVISIONER):
+        raise TallyError(f"the report's kernel provisioner {PROVISIONER!r} is not registered: "
+                         "reinstall disis-tally (make setup, or pip install -e .)")
 
 
 # jsonschema's optional format checkers, which it imports if installed (JupyterLab's dependencies
@@ -160,56 +179,75 @@ def check_parameters_cell(notebook: Path) -> None:
                          "tag the cell that sets `month`")
 
 
-def months_to_render(paths: Paths, month: str | None, all_months: bool) -> list[str]:
-    """The months asked for (the latest by default), checked against the data's range."""
+def months_to_render(paths: Paths, month: str | None, all_months: bool, last_added: bool = False,
+                     stdout=None) -> list[str]:
+    """The months asked for, checked against the data's range. By default the latest month that has a
+    published or derived figure (by itself or through a span that covers it); with ``last_added``, the
+    last month covered by the source added last to ``data/raw/sources.csv`` (after ``tally ingest``)."""
     first, last = month_range(paths)
     if all_months:
         return months_between(first, last)
-    return [check_month(last if month is None else month, first, last)]
+    if month is not None:
+        return [check_month(month, first, last)]
+    from ..tables import Tables, last_month_of_source, latest_with_figure
+
+    tables = Tables.load(paths)
+    if last_added:
+        source = tables.claims.sort_values("claim_id")["source_id"].iloc[-1]
+        chosen, why = last_month_of_source(source, tables), f"the last month that source {source} covers"
+    else:
+        chosen, why = latest_with_figure(tables), "the latest month with a published or derived figure"
+    if stdout is not None:
+        print(f"tally report: rendering {chosen}, {why}", file=stdout)
+    return [check_month(chosen, first, last)]
 
 
 
 
 
 
-def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None,
-                 figure_jobs: int = 1) -> Rendered:
+def render_month(paths: Paths, notebook: Path, month: str, browser: str | None = None) -> Rendered:
     """Run the notebook for ``month`` and write ``reports/<month>/`` (report.ipynb, index.html, report.pdf)."""
     import nbformat
 
-    nb = execute(notebook, month, paths.root, figure_jobs)
+    nb = execute(notebook, month, paths.root)
+    for cell in nb.cells:  # papermill gives the cell it adds a random id: this one is the same every time
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+    when = source_date()
+    if when is not None:
+        at_source_date(nb, when)
     meta = report_meta(nb)
     if meta.get("month") != month:
         raise TallyError(f"the notebook rendered {meta.get('month')!r}, not {month}: does its cell tagged "
                          "'parameters' set `month`, and nothing after it change it?")
     html = to_html(nb, meta.get("title", month))
     paths.reports.mkdir(parents=True, exist_ok=True)
-    tmp = paths.reports / f".{month}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp = _folders.hidden(paths.reports / month, "tmp")
     tmp.mkdir()
     try:
         nbformat.write(nb, tmp / "report.ipynb")
         (tmp / "index.html").write_text(html, encoding="utf-8")
         if browser:
             print_pdf(browser, tmp / "index.html", tmp / "report.pdf")
-        replace_folder(tmp, paths.reports / month)
+        _folders.switch(tmp, paths.reports / month)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Rendered(month, paths.reports / month, meta.get("title", month), meta.get("headline", {}))
 
 
-def execute(notebook: Path, month: str, cwd: Path, figure_jobs: int = 1):
-    """The notebook run by papermill for ``month`` (passed as text) in a forked warm kernel, which
-    draws the figures over ``figure_jobs`` processes."""
+def execute(notebook: Path, month: str, cwd: Path):
+    """The notebook run by papermill for ``month`` (passed as text) in a kernel forked from the warm process."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .report_kernel import ForkedKernelManager
+    from .kernels import ForkedKernelManager
 
     try:
         return papermill.execute_notebook(
             str(notebook), None, parameters={"month": str(month)}, kernel_name="python3", language="python",
-            kernel_manager_class=ForkedKernelManager.with_env(**{FIGURE_JOBS: str(figure_jobs)}),
+            kernel_manager_class=ForkedKernelManager,
             progress_bar=False, request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
             shutdown_kernel="immediate",  # a report kernel has nothing to save: stopped, not waited for
             # the kernel's working folder; papermill's own cwd= would chdir this whole process
@@ -234,7 +272,7 @@ def report_meta(nb) -> dict:
             if meta:
                 return dict(meta)
     raise TallyError("the report notebook did not say which month it rendered "
-                     "(its title cell, report_sections.title(month), is missing)")
+                     "(its title cell, sections.title(month), is missing)")
 
 
 _exporters = threading.local()
@@ -281,25 +319,52 @@ def template_cache():
         return None
 
 
-def to_html(nb, title: str) -> str:
-    """The executed notebook as one self-contained page: outputs and text only, images embedded."""
+def source_date():
+    """The time ``SOURCE_DATE_EPOCH`` gives (UTC), or None where it is not set; a one-line error if malformed."""
     import datetime
 
-    rendered_on = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise TallyError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {value!r}") from None
+
+
+def footer_date() -> str:
+    """The date for a page's footer: now, or ``SOURCE_DATE_EPOCH`` where it is set."""
+    import datetime
+
+    when = source_date() or datetime.datetime.now(datetime.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# Where papermill (``papermill``) and nbclient (``execution``) record when a notebook and its cells ran.
+RUN_TIMES = ("start_time", "end_time", "iopub.status.busy", "iopub.execute_input", "shell.execute_reply",
+             "iopub.status.idle")
+
+
+def at_source_date(nb, when) -> None:
+    """Set every run time recorded in the executed notebook to ``when``, and every duration to 0."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for meta in [nb.metadata, *(cell.metadata for cell in nb.cells)]:
+        for key in ("papermill", "execution"):
+            times = meta.get(key)
+            if not isinstance(times, dict):
+                continue
+            for name in RUN_TIMES:
+                if times.get(name) is not None:
+                    times[name] = stamp
+            if times.get("duration") is not None:
+                times["duration"] = 0.0
+
+
+def to_html(nb, title: str) -> str:
+    """The executed notebook as one self-contained page: outputs and text only, images embedded."""
     html, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title},
-                                                                "rendered_on": rendered_on})
+                                                                "rendered_on": footer_date()})
     return html
-
-
-def replace_folder(new: Path, target: Path) -> None:
-    """Put ``new`` where ``target`` is, replacing any previous one; never a half-written target."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def find_chromium() -> str:
@@ -329,7 +394,7 @@ def print_pdf(browser: str, html: Path, pdf: Path) -> None:
         raise TallyError(f"Chromium could not print {html.name} to PDF: {last}")
 
 
-def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None, browser: str | None,
+def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int, browser: str | None,
                stdout, stderr) -> int:
     """Every month over ``jobs`` workers with a progress bar, then ``reports/index.html``; a failed
     month does not stop the others, and is named at the end with its error (exit status 1)."""
@@ -337,16 +402,13 @@ def render_all(paths: Paths, notebook: Path, months: list[str], jobs: int | None
 
     from tqdm import tqdm
 
-    from .report_index import write_index
+    from .index import write_index
 
-    cores = os.cpu_count() or 1
-    jobs = max(1, min(jobs or cores, len(months)))
-    figure_jobs = max(1, cores // jobs)  # the cores left to each month's figures
     done: dict[str, Rendered] = {}
     failed: dict[str, str] = {}
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="report")
     try:
-        futures = {pool.submit(render_month, paths, notebook, m, browser, figure_jobs): m for m in months}
+        futures = {pool.submit(render_month, paths, notebook, m, browser): m for m in months}
         with tqdm(total=len(months), unit="month", desc="tally report", file=stderr) as bar:
             for future in as_completed(futures):
                 month = futures[future]

@@ -10,7 +10,11 @@ import os
 from html import escape
 from pathlib import Path
 
-from .config import Paths
+from ..config import Paths
+import pandas as pd
+
+from ..words import limits, short_span
+from .render import footer_date
 
 HEADLINE = (("operations", "Operations"), ("killed", "Killed"), ("detained", "Detained"))
 
@@ -26,6 +30,7 @@ PAGE = """<!DOCTYPE html>
   table {{ border-collapse: collapse; width: 100%; }}
   th, td {{ text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #e3e3e3; }}
   td.n {{ font-variant-numeric: tabular-nums; }}
+  td small {{ color: #666; display: block; }}
   tr.failed td {{ color: #a33; }}
   p.note, footer {{ color: #555; font-size: 0.9em; }}
 </style>
@@ -33,7 +38,9 @@ PAGE = """<!DOCTYPE html>
 <body>
 <h1>Defeat-ISIS figures for Iraq and Syria</h1>
 <p>One report a month, from disis-tally's reconciled series of U.S. Central Command's figures. The
-figures below are for Iraq and Syria together; a range means the month is known only within limits.</p>
+figures below are for Iraq and Syria together, each with how it is known: <em>stated</em> by CENTCOM,
+<em>reported</em> by outlets only, <em>derived</em> by exact arithmetic, the <em>average</em> of a longer span
+(the month's own count is not published), known only within <em>limits</em>, or not known.</p>
 <table>
 <thead><tr><th>Month</th>{heads}</tr></thead>
 <tbody>
@@ -51,23 +58,48 @@ def month_name(month: str) -> str:
     return datetime.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
 
 
-def row(month: str, rendered, error: str | None) -> str:
-    """One month's line: a link and its headline figures, or why it has no report."""
+HOW = {"stated": "stated", "reported": "reported", "derived": "derived", "bounded": "limits", "unknown": "not known"}
+
+
+def known(index_row, metric: str) -> tuple[str, str]:
+    """A headline figure of ``tables.headline_index`` and how it is known: ("31", "stated"),
+    ("about 34 a month", "average of Apr–Jun 2024: 102"), ("at most 102", "limits"), ("?", "not known")."""
+    how = index_row[f"{metric}_how"]
+    if how == "span_average":
+        start, end = index_row[f"{metric}_span_start"], index_row[f"{metric}_span_end"]
+        return (f"about {round(index_row[f'{metric}_average']):,} a month",
+                f"average of {short_span(start, end)}: {int(index_row[f'{metric}_span_total']):,}")
+    if how in ("stated", "reported", "derived"):
+        return f"{int(index_row[metric]):,}", HOW[how]
+    high = index_row[f"{metric}_high"]
+    amount = limits(int(index_row[f"{metric}_low"]), None if pd.isna(high) else int(high))
+    return (amount or "?"), HOW.get(how, how)
+
+
+def row(month: str, rendered, error: str | None, index_row=None) -> str:
+    """One month's line: a link and its headline figures with how each is known, or why it has no report."""
     if error is not None or rendered is None:
         why = f"not rendered: {error}" if error else "not rendered"
         return (f'<tr class="failed"><td>{escape(month_name(month))}</td>'
                 f'<td colspan="{len(HEADLINE)}">{escape(why)}</td></tr>')
     link = f'<a href="{escape(month, quote=True)}/index.html">{escape(month_name(month))}</a>'
-    cells = "".join(f'<td class="n">{escape(str(rendered.headline.get(key, "")))}</td>' for key, _ in HEADLINE)
+    if index_row is None:
+        cells = "".join(f'<td class="n">{escape(str(rendered.headline.get(key, "")))}</td>' for key, _ in HEADLINE)
+    else:
+        cells = "".join('<td class="n">{}<small>{}</small></td>'.format(*map(escape, known(index_row, key)))
+                        for key, _ in HEADLINE)
     return f"<tr><td>{link}</td>{cells}</tr>"
 
 
 def write_index(paths: Paths, months: list[str], done: dict, failed: dict[str, str]) -> Path:
     """Write ``reports/index.html`` for ``months`` (newest first) and return its path."""
-    rows = "\n".join(row(m, done.get(m), failed.get(m)) for m in sorted(months, reverse=True))
+    from ..tables import headline_index
+
+    index = {r["month"]: r for r in headline_index(paths).to_dict("records")}
+    rows = "\n".join(row(m, done.get(m), failed.get(m), index.get(m)) for m in sorted(months, reverse=True))
     page = PAGE.format(
         heads="".join(f"<th>{label}</th>" for _, label in HEADLINE), rows=rows,
-        rendered_on=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        rendered_on=footer_date())
     target = paths.reports / "index.html"
     tmp = target.with_name(f".index.{os.getpid()}.tmp")
     tmp.write_text(page, encoding="utf-8")
