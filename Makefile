@@ -8,8 +8,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MONTH  ?=
 JOBS   ?=
+PORT   ?= 8888
+# INSTALLER=pip installs with pip alone; by default uv installs when it can (much faster), pip otherwise
+INSTALLER ?= uv
 
-.PHONY: help setup data check update report reports test lab bench readme clean
+.PHONY: help setup data check update report reports test lab bench readme docs clean
 
 help: ## list the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,7 +21,13 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "disis-tally needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing disis-tally and its dependencies into $(VENV) (first run only)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@if [ "$(INSTALLER)" = uv ] && { command -v uv >/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; }; then \
+		UV=$$(command -v uv || echo $(BIN)/uv); \
+		"$$UV" pip install --quiet --python $(BIN)/python -e '.[test]' \
+		|| { echo "uv failed; installing with pip instead"; $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'; }; \
+	else \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'; \
+	fi
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
 
@@ -47,8 +56,8 @@ reports: data ## render every month and reports/index.html (JOBS=N workers)
 test: setup ## run the test suite
 	@$(BIN)/python -m pytest
 
-lab: data ## start JupyterLab on notebooks/ in the project's environment
-	@$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: data ## start JupyterLab on notebooks/ in the project's environment (PORT=8888)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: data ## run the benchmarks under bench/ and print their figures
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
@@ -56,5 +65,8 @@ bench: data ## run the benchmarks under bench/ and print their figures
 readme: data ## regenerate the README's example figure and narrative excerpt from the data
 	@$(BIN)/python -m helpers.readme
 
-clean: ## remove processed data, reports and caches (keeps .venv)
-	rm -rf data/processed/*.csv reports/*/ reports/index.html .pytest_cache .hypothesis
+docs: setup ## regenerate datapackage.json and data/README.md's column tables from helpers.schema
+	@$(BIN)/python -m helpers.schema
+
+clean: ## remove reports and caches (keeps .venv and the committed data/processed/)
+	rm -rf reports/*/ reports/index.html .pytest_cache .hypothesis

@@ -9,6 +9,7 @@ processed files as they were. The same inputs give byte-identical files.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -79,6 +80,16 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
 
 
+def _mode(path: Path) -> int:
+    """An existing file's mode (kept, as when writing in place); for a new file, 0666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(files: dict[Path, bytes]) -> None:
     """Replace each file with its new bytes; nothing is touched until every temporary file is written."""
     staged: list[tuple[str, Path]] = []
@@ -87,6 +98,7 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
+            os.chmod(fd, _mode(path))  # mkstemp makes 0600: give the file the mode a plain write would
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

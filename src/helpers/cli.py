@@ -6,6 +6,7 @@ import argparse
 import gc
 import sys
 
+from . import __version__
 from .config import Paths
 from .errors import DataError, TallyError
 
@@ -53,28 +54,48 @@ def _report(args) -> int:
                       pdf=args.pdf, stdout=sys.stdout, stderr=sys.stderr)
 
 
+_RAW = argparse.RawDescriptionHelpFormatter
+EXAMPLES = {  # shown under each command's --help
+    "tally": "examples:\n  tally check\n  tally build\n  tally report --month 2023-07\n"
+             "  tally ingest release.txt --url https://www.centcom.mil/... --yes\n"
+             "run `tally COMMAND --help` for each command's options.",
+    "check": "example:\n  tally check                  # validate data/raw/ of the project in the current folder",
+    "build": "example:\n  tally build --root ~/disis   # rebuild data/processed/ of another copy",
+    "parse": "example:\n  tally parse release.txt --json",
+    "ingest": "example:\n  tally ingest release.txt --url https://www.centcom.mil/MEDIA/PRESS-RELEASES/... --yes",
+    "report": "examples:\n  tally report --month 2023-07 --pdf\n  tally report --all --jobs 2",
+}
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``tally``."""
     root = argparse.ArgumentParser(add_help=False)
     root.add_argument("--root", default=argparse.SUPPRESS, metavar="DIR",
                       help="the copy of the project to work on (default: the current directory)")
-    p = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[root])
+    p = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[root], epilog=EXAMPLES["tally"],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("check", parents=[root], help="validate data/raw/; one line per problem")
+    c = sub.add_parser("check", parents=[root], epilog=EXAMPLES["check"], formatter_class=_RAW,
+                       help="validate data/raw/; one line per problem")
     c.set_defaults(func=_check)
-    b = sub.add_parser("build", parents=[root], help="rebuild data/processed/ from data/raw/")
+    b = sub.add_parser("build", parents=[root], epilog=EXAMPLES["build"], formatter_class=_RAW,
+                       help="rebuild data/processed/ from data/raw/")
     b.set_defaults(func=_build)
-    pa = sub.add_parser("parse", parents=[root], help="print the figures a release text states, as CSV")
+    pa = sub.add_parser("parse", parents=[root], epilog=EXAMPLES["parse"], formatter_class=_RAW,
+                        help="print the figures a release text states, as CSV")
     pa.add_argument("files", nargs="+", metavar="FILE")
     pa.add_argument("--json", action="store_true", help="print JSON instead of CSV")
     pa.set_defaults(func=_parse)
-    i = sub.add_parser("ingest", parents=[root], help="parse a release and append it to data/raw/")
+    i = sub.add_parser("ingest", parents=[root], epilog=EXAMPLES["ingest"], formatter_class=_RAW,
+                       help="parse a release and append it to data/raw/")
     i.add_argument("file", metavar="FILE")
     i.add_argument("--url", required=True, help="the release's web address")
     i.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
     i.set_defaults(func=_ingest)
-    r = sub.add_parser("report", parents=[root], help="render the monthly report(s) into reports/")
+    r = sub.add_parser("report", parents=[root], epilog=EXAMPLES["report"], formatter_class=_RAW,
+                       help="render the monthly report(s) into reports/")
     which = r.add_mutually_exclusive_group()
     which.add_argument("--month", metavar="YYYY-MM", help="the month to render (default: the latest)")
     which.add_argument("--all", action="store_true", help="render every month and reports/index.html")
