@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 MONTH  ?=
 JOBS   ?=
 PORT   ?= 8888
+# test processes (pytest-xdist): one per core; TEST_JOBS=0 runs the suite in this process
+TEST_JOBS ?= auto
 # INSTALLER=pip installs with pip alone; by default uv installs when it can (much faster), pip otherwise
 INSTALLER ?= uv
 
@@ -53,8 +55,8 @@ report: data ## render the latest month's report (or MONTH=YYYY-MM) into reports
 reports: data ## render every month and reports/index.html (JOBS=N workers)
 	@$(BIN)/tally report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: setup ## run the test suite
-	@$(BIN)/python -m pytest
+test: setup ## run the test suite (over the cores; TEST_JOBS=0 for one process)
+	@$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 lab: data ## start JupyterLab on notebooks/ in the project's environment (PORT=8888)
 	@$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)

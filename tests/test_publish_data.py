@@ -131,17 +131,9 @@ def _frictionless_errors(package_dir) -> dict[str, list[str]]:
     return {task.name: [e.type for e in task.errors] for task in report.tasks if not task.valid}
 
 
-def test_frictionless_validates_the_package(tmp_path):
-    assert _frictionless_errors(_copy_package(tmp_path)) == {}
-
-
-def test_frictionless_command_line_validates_the_package():
-    from pathlib import Path
-    import sys
-
-    cli = Path(sys.executable).with_name("frictionless")
-    run = subprocess.run([str(cli), "validate", "datapackage.json"], cwd=REPO, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-2000:]
+def test_frictionless_validates_the_package():
+    """What `frictionless validate datapackage.json` does, on the repository's own files."""
+    assert _frictionless_errors(REPO) == {}
 
 
 def test_frictionless_fails_on_a_corrupted_copy(tmp_path):
