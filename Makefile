@@ -21,14 +21,22 @@ help: ## list the targets, one line each
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "disis-tally needs Python 3.11 or newer; found " + sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing disis-tally and its dependencies into $(VENV) (first run only)..."
-	@if [ "$(INSTALLER)" = uv ] && { command -v uv >/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; }; then \
-		UV=$$(command -v uv || echo $(BIN)/uv); \
-		"$$UV" pip install --quiet --python $(BIN)/python -e '.[test]' \
-		|| { echo "uv failed; installing with pip instead"; $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'; }; \
-	else \
-		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'; \
+	@# uv installs in seconds where pip takes a minute or more. Without uv on the PATH, it is put into the
+	@# venv by the system's pip (or the venv's own); if that or uv fails, pip installs everything.
+	@UV=; \
+	if [ "$(INSTALLER)" = uv ]; then \
+		test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
+		UV=$$(command -v uv); \
+		if [ -z "$$UV" ] && { $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv >/dev/null 2>&1 \
+			|| { $(BIN)/python -m ensurepip >/dev/null 2>&1 && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; }; }; \
+		then UV=$(BIN)/uv; fi; \
+	fi; \
+	if [ -n "$$UV" ] && "$$UV" pip install --quiet --python $(BIN)/python -e '.[test]' pip; then :; else \
+		if [ "$(INSTALLER)" = uv ]; then echo "uv is not available here: installing with pip (a minute or two)"; fi; \
+		test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || exit 1; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' || exit 1; \
 	fi
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
