@@ -490,7 +490,11 @@ if __name__ == "__main__":
     from .config import Paths
 
     check = sys.argv[1:] == ["--check"]
-    stale = write_docs(Paths.at().root, check=check)
+    try:
+        stale = write_docs(Paths.at().root, check=check)
+    except (ValueError, OSError) as exc:
+        print(f"make docs: {exc}", file=sys.stderr)
+        sys.exit(1)
     for name in stale:
         print(f"{name}: {'stale: run `make docs`' if check else 'rewritten'}", file=sys.stderr if check else sys.stdout)
     sys.exit(1 if check and stale else 0)
