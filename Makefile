@@ -8,17 +8,36 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MONTH  ?=
 JOBS   ?=
+PORT   ?= 8888
+# test processes (pytest-xdist): TEST_JOBS=2 spreads the suite over two (measured no faster here: the slow tests already use both cores)
+TEST_JOBS ?= 0
+# INSTALLER=pip installs with pip alone; by default uv installs when it can (much faster), pip otherwise
+INSTALLER ?= uv
 
-.PHONY: help setup data check update report reports test lab bench readme clean
+.PHONY: help setup data check update report reports test lab bench readme docs clean
 
 help: ## list the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "disis-tally needs Python 3.11 or newer; found " + sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing disis-tally and its dependencies into $(VENV) (first run only)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# uv installs in seconds where pip takes a minute or more. Without uv on the PATH, it is put into the
+	@# venv by the system's pip (or the venv's own); if that or uv fails, pip installs everything.
+	@UV=; \
+	if [ "$(INSTALLER)" = uv ]; then \
+		test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
+		UV=$$(command -v uv); \
+		if [ -z "$$UV" ] && { $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv >/dev/null 2>&1 \
+			|| { $(BIN)/python -m ensurepip >/dev/null 2>&1 && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; }; }; \
+		then UV=$(BIN)/uv; fi; \
+	fi; \
+	if [ -n "$$UV" ] && "$$UV" pip install --quiet --python $(BIN)/python -e '.[test]' pip; then :; else \
+		if [ "$(INSTALLER)" = uv ]; then echo "uv is not available here: installing with pip (a minute or two)"; fi; \
+		test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || exit 1; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' || exit 1; \
+	fi
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
 
@@ -36,7 +55,8 @@ data: setup ## rebuild data/processed/ from data/raw/
 update: setup ## the monthly update: ingest FILE=release.txt URL=... then rebuild and render its report
 	@test -n "$(FILE)" -a -n "$(URL)" || { echo "usage: make update FILE=release.txt URL=https://..."; exit 2; }
 	@$(BIN)/tally ingest "$(FILE)" --url "$(URL)" --yes
-	@$(MAKE) --no-print-directory report
+	@$(BIN)/tally build
+	@$(BIN)/tally report --last-added
 
 report: data ## render the latest month's report (or MONTH=YYYY-MM) into reports/
 	@$(BIN)/tally report $(if $(MONTH),--month $(MONTH),)
@@ -44,11 +64,11 @@ report: data ## render the latest month's report (or MONTH=YYYY-MM) into reports
 reports: data ## render every month and reports/index.html (JOBS=N workers)
 	@$(BIN)/tally report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: setup ## run the test suite
-	@$(BIN)/python -m pytest
+test: setup ## run the test suite (TEST_JOBS=N: over N processes)
+	@$(BIN)/python -m pytest -n $(TEST_JOBS)
 
-lab: data ## start JupyterLab on notebooks/ in the project's environment
-	@$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: data ## start JupyterLab on notebooks/ in the project's environment (PORT=8888)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: data ## run the benchmarks under bench/ and print their figures
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
@@ -56,5 +76,8 @@ bench: data ## run the benchmarks under bench/ and print their figures
 readme: data ## regenerate the README's example figure and narrative excerpt from the data
 	@$(BIN)/python -m helpers.readme
 
-clean: ## remove processed data, reports and caches (keeps .venv)
-	rm -rf data/processed/*.csv reports/*/ reports/index.html .pytest_cache .hypothesis
+docs: setup ## regenerate datapackage.json and data/README.md's column tables from helpers.schema
+	@$(BIN)/python -m helpers.schema
+
+clean: ## remove reports and caches (keeps .venv and the committed data/processed/)
+	rm -rf reports/*/ reports/index.html .pytest_cache .hypothesis

@@ -23,6 +23,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -54,10 +55,21 @@ def _named(exc: OSError, path: Path) -> OSError:
     return named
 
 
+def _mode(path: Path) -> int:
+    """An existing file's mode (kept, as when writing in place); for a new file, 0666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _stage(path: Path, data: bytes) -> str:
     """Write ``data`` to a temporary file beside ``path`` (flushed to disk); its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(fd, _mode(path))  # mkstemp makes 0600: give the file the mode a plain write would
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -22,10 +22,9 @@ from datetime import date
 import pandas as pd
 
 from .config import Paths
-from .vocab import QUALIFIERS
+from .vocab import QUALIFIERS, SCOPES
 
 COLUMNS = ("line", "field", "value", "reason", "added")
-SCOPES = ("tally", "event", "mixed_groups")
 FIELDS = {"qualifier": QUALIFIERS, "scope": SCOPES}
 
 

@@ -6,6 +6,7 @@ import argparse
 import gc
 import sys
 
+from . import __version__
 from .config import Paths
 from .errors import DataError, TallyError
 
@@ -89,6 +90,22 @@ def _jobs(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
     return n
+_RAW = argparse.RawDescriptionHelpFormatter
+EXAMPLES = {  # shown under each command's --help
+    "tally": "examples:\n  tally check\n  tally build\n  tally report --month 2023-07\n"
+             "  tally ingest release.txt --url https://www.centcom.mil/... --yes\n"
+             "run `tally COMMAND --help` for each command's options.",
+    "check": "example:\n  tally check                  # validate data/raw/ of the project in the current folder",
+    "build": "example:\n  tally build --root ~/disis   # rebuild data/processed/ of another copy",
+    "parse": "example:\n  tally parse release.txt --json",
+    "ingest": "example:\n  tally ingest release.txt --url https://www.centcom.mil/MEDIA/PRESS-RELEASES/... --yes",
+    "add": "example:\n  tally add found-figures.csv          # show what would be appended\n"
+           "  tally add found-figures.csv --yes    # append sources, figures and scope marks",
+    "total": "examples:\n  tally total 2024-Q2 operations\n  tally total 2025-07..2025-12 detained --country syria",
+    "report": "examples:\n  tally report                 # the latest month with a figure\n"
+              "  tally report --month 2023-07 --pdf\n  tally report --last-added    # after tally ingest\n"
+              "  tally report --all --jobs 2",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -96,14 +113,19 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(add_help=False)
     root.add_argument("--root", default=argparse.SUPPRESS, metavar="DIR",
                       help="the copy of the project to work on (default: the current directory)")
-    p = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[root])
+    p = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[root], epilog=EXAMPLES["tally"],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("check", parents=[root], help="validate data/raw/; one line per problem")
+    c = sub.add_parser("check", parents=[root], epilog=EXAMPLES["check"], formatter_class=_RAW,
+                       help="validate data/raw/; one line per problem")
     c.set_defaults(func=_check)
-    b = sub.add_parser("build", parents=[root], help="rebuild data/processed/ from data/raw/")
+    b = sub.add_parser("build", parents=[root], epilog=EXAMPLES["build"], formatter_class=_RAW,
+                       help="rebuild data/processed/ from data/raw/")
     b.set_defaults(func=_build)
-    pa = sub.add_parser("parse", parents=[root], help="print the figures a release text states, as CSV")
+    pa = sub.add_parser("parse", parents=[root], epilog=EXAMPLES["parse"], formatter_class=_RAW,
+                        help="print the figures a release text states, as CSV")
     pa.add_argument("files", nargs="+", metavar="FILE")
     shape = pa.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="print JSON instead of CSV")
@@ -111,25 +133,28 @@ def parser() -> argparse.ArgumentParser:
                        help="for each figure, the sentence it came from and the words that set its metric, "
                             "country and period")
     pa.set_defaults(func=_parse)
-    i = sub.add_parser("ingest", parents=[root], help="parse a release and append it to data/raw/")
+    i = sub.add_parser("ingest", parents=[root], epilog=EXAMPLES["ingest"], formatter_class=_RAW,
+                       help="parse a release and append it to data/raw/")
     i.add_argument("file", metavar="FILE")
     i.add_argument("--url", required=True, help="the release's web address")
     i.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
     i.set_defaults(func=_ingest)
-    ad = sub.add_parser("add", parents=[root], help="append hand-curated figures (one CSV row per figure) to data/raw/")
+    ad = sub.add_parser("add", parents=[root], epilog=EXAMPLES["add"], formatter_class=_RAW,
+                        help="append hand-curated figures (one CSV row per figure) to data/raw/")
     ad.add_argument("file", metavar="FILE")
     ad.add_argument("--yes", action="store_true", help="append (without it, only show what would be added)")
     ad.set_defaults(func=_add)
     t = sub.add_parser("total", parents=[root], help="the total of a metric over any span, and how it is known",
                        description="The total of a core metric over a span of whole months: a stated or derived "
                                    "value where one exists, else the tightest bounds the figures allow.",
-                       epilog="example: tally total 2024-01..2024-06 operations --country syria")
+                       epilog=EXAMPLES["total"], formatter_class=_RAW)
     t.add_argument("span", metavar="SPAN", help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn, or FROM..TO (2025-07..2025-12)")
     t.add_argument("metric", metavar="METRIC", help="operations, partnered_operations, us_only_operations, killed "
                                                     "or detained")
     t.add_argument("--country", default="all", help="all (default), iraq or syria")
     t.set_defaults(func=_total)
-    r = sub.add_parser("report", parents=[root], help="render the monthly report(s) into reports/")
+    r = sub.add_parser("report", parents=[root], epilog=EXAMPLES["report"], formatter_class=_RAW,
+                       help="render the monthly report(s) into reports/")
     which = r.add_mutually_exclusive_group()
     which.add_argument("--month", metavar="YYYY-MM",
                        help="the month to render (default: the latest month with a published or derived figure)")

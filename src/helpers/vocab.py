@@ -85,6 +85,12 @@ ATTRIBUTIONS = ("centcom", "outlet", "lig", "other")
 
 ENTRIES = ("hand", "parsed")
 
+# What a figure counts, where a curator marks it (data/raw/amendments.csv).
+SCOPES = ("tally", "event", "mixed_groups")
+
+# What the number on one side of a disagreement is (discrepancies.csv, side_a and side_b).
+SIDES = ("figure", "figures", "sum_of_countries", "sum_of_months", "breakdown", "series_sum", "series_limits")
+
 PERIOD_KINDS = ("instant", "month", "quarter", "half", "year", "span", "unknown")
 
 # The largest value a figure may have: far above any count the sources give (the al-Hol camp's
