@@ -159,14 +159,14 @@ def test_processed_files_are_committed():
     if tracked.returncode != 0:
         pytest.skip("not a git checkout")
     assert sorted(tracked.stdout.split()) == sorted([f"data/processed/{n}.csv" for n in PROCESSED]
-                                                    + ["data/processed/.gitkeep"])
+                                                    + ["data/processed/.gitkeep", "data/processed/MANIFEST.sha256"])
 
 
 def stale_files(committed: Paths, rebuilt: Paths) -> list[str]:
     """The processed files of ``committed`` that differ from a rebuild's."""
     out = []
-    for name in PROCESSED:
-        ours, fresh = committed.processed / f"{name}.csv", rebuilt.processed / f"{name}.csv"
+    for name in [f"{n}.csv" for n in PROCESSED] + ["MANIFEST.sha256"]:
+        ours, fresh = committed.processed / name, rebuilt.processed / name
         if not ours.exists() or ours.read_bytes() != fresh.read_bytes():
             out.append(committed.rel(ours))
     return out

@@ -1,9 +1,9 @@
 """disis-tally: the public record of CENTCOM's Defeat-ISIS figures, reconciled.
 
 The data flows raw -> curate -> build (reconcile) -> tables -> plots / narrative -> report. A module
-imports only from the layers before it: vocab, config, errors, months, words, _files, _events <
-curate, amendments, parse < tables, reconcile < build, ingest, add < plots, narrative, explore <
-report < cli.
+imports only from the layers before it: vocab, config, errors, months, words, _files, _events,
+schema < curate, amendments, parse < tables, reconcile < build, ingest, add, changelog < plots,
+narrative, explore < report < cli.
 
 - ``config``: the paths of a project copy (``--root``).
 - ``errors``: the one-line errors the commands print.
@@ -15,6 +15,8 @@ report < cli.
 - ``curate``: load and validate the raw CSVs (``data/raw/``), one line per problem.
 - ``amendments``: curators' fixes and scope marks on figure rows (``data/raw/amendments.csv``).
 - ``parse/``: a release's text to figures (patterns, periods, layout, figures, the reader).
+- ``schema``: every table's columns, once: the pandera checks, ``datapackage.json`` and the data dictionary.
+- ``changelog``: what an ingest adds to ``CHANGELOG.md``'s data section.
 - ``ingest``: append a parsed release to the raw CSVs.
 - ``add``: append hand-curated figures, in the layout they are found in, to the raw CSVs.
 - ``tables``: the one reader of the processed tables: columns, typed readers, ``Tables`` and its cache.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import write_atomically
+from ._files import write_atomically
 from .config import Paths
 
 UNRELEASED = "## [Unreleased]"

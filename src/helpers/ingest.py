@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pandas as pd
 
 from ._files import raw_lock, write_raw_together
+from .changelog import disagreement_changes, record_ingest
 from .config import Paths
 from .curate import FIGURE_COLUMNS, SOURCE_COLUMNS, load_raw, validate
 from .errors import TallyError
@@ -169,8 +170,20 @@ def _run_ingest(paths: Paths, file: str, url: str, yes: bool, stdout) -> int:
     if not yes:
         print("nothing written; run again with --yes to append these rows to data/raw/", file=stdout)
         return 0
+    before = _disagreements(paths)
     write_raw_together(paths.raw, _validated_bytes(paths, source, figures))
     print(f"appended 1 source and {len(figures)} figures to {paths.rel(paths.raw)}; "
           "run `tally build` (or `make data`) to rebuild data/processed/", file=stdout)
+    line = record_ingest(paths, source["source_id"], len(figures),
+                         *disagreement_changes(before, _disagreements(paths)), url=url)
+    print(f"CHANGELOG.md: {line}", file=stdout)
     return 0
+
+
+def _disagreements(paths: Paths):
+    """The disagreements the raw data gives now (for the CHANGELOG: what an ingest opened or closed)."""
+    from .build import load_claims
+    from .reconcile import reconcile
+
+    return reconcile(load_claims(paths)).discrepancies
 

@@ -357,7 +357,7 @@ PERIODS = Table(
         Field("note", "string", "how the row was read, and whether the figure bounds the series"),
         Field("claim_ids", "string", CLAIM_IDS_DOC),
     ),
-    primary_key=("period_start", "period_end", "span_kind", "country", "metric", "claimed"),
+    primary_key=("period_start", "period_end", "span_kind", "country", "metric", "claimed", "qualifier"),
 )
 
 READINGS_TABLE = Table(

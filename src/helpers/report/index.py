@@ -10,6 +10,7 @@ import os
 from html import escape
 from pathlib import Path
 
+from .. import __version__
 from ..config import Paths
 import pandas as pd
 
@@ -47,7 +48,7 @@ figures below are for Iraq and Syria together, each with how it is known: <em>st
 {rows}
 </tbody>
 </table>
-<footer><p>Rendered {rendered_on}.</p></footer>
+<footer><p>Rendered {rendered_on} by disis-tally {version}. Data under CC BY 4.0, code under MIT.</p></footer>
 </body>
 </html>
 """
@@ -99,7 +100,7 @@ def write_index(paths: Paths, months: list[str], done: dict, failed: dict[str, s
     rows = "\n".join(row(m, done.get(m), failed.get(m), index.get(m)) for m in sorted(months, reverse=True))
     page = PAGE.format(
         heads="".join(f"<th>{label}</th>" for _, label in HEADLINE), rows=rows,
-        rendered_on=footer_date())
+        rendered_on=footer_date(), version=__version__)
     target = paths.reports / "index.html"
     tmp = target.with_name(f".index.{os.getpid()}.tmp")
     tmp.write_text(page, encoding="utf-8")

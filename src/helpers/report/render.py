@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .._events import check_events
 from .._files import check_processed
+from .. import __version__
 from ..config import Paths
 from ..errors import TallyError
 from ..months import check_month, month_range, months_between
@@ -81,7 +82,9 @@ TEMPLATE = r"""
 </div>
 {%- endblock data_svg %}
 {% block body_footer %}
-<footer class="report">Rendered {{ resources.rendered_on }} by disis-tally from its data/processed/ tables.</footer>
+<footer class="report">Rendered {{ resources.rendered_on }} by disis-tally {{ resources.version }} from its
+data/processed/ tables. Data: CC BY 4.0; code: MIT. Cite as: disis-tally, the public record of CENTCOM's
+Defeat-ISIS figures for Iraq and Syria, version {{ resources.version }}.</footer>
 </main>
 </body>
 {% endblock body_footer %}
@@ -363,7 +366,8 @@ def at_source_date(nb, when) -> None:
 def to_html(nb, title: str) -> str:
     """The executed notebook as one self-contained page: outputs and text only, images embedded."""
     html, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title},
-                                                                "rendered_on": footer_date()})
+                                                                "rendered_on": footer_date(),
+                                                                "version": __version__})
     return html
 
 
