@@ -14,7 +14,7 @@ TEST_JOBS ?= 0
 # INSTALLER=pip installs with pip alone; by default uv installs when it can (much faster), pip otherwise
 INSTALLER ?= uv
 
-.PHONY: help setup data check update report reports test lab bench readme docs clean
+.PHONY: help setup data check update report reports lint test lab bench readme docs clean
 
 help: ## list the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,7 +64,10 @@ report: data ## render the latest month's report (or MONTH=YYYY-MM) into reports
 reports: data ## render every month and reports/index.html (JOBS=N workers)
 	@$(BIN)/tally report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: setup ## run the test suite (TEST_JOBS=N: over N processes)
+lint: setup ## check src/, tests/ and bench/ with ruff (rules in pyproject.toml: F, E, W, I, C90)
+	@$(BIN)/ruff check src tests bench
+
+test: setup lint ## run ruff, then the test suite (TEST_JOBS=N: over N processes)
 	@$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 lab: data ## start JupyterLab on notebooks/ in the project's environment (PORT=8888)

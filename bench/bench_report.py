@@ -122,7 +122,8 @@ def main() -> None:
         (f"tally report --month {MONTH}", f"{one:6.2f} s",
          f"{one / f:4.2f} x floor (aim: at most {AIM_MONTH:.1f} x; {'met' if one / f <= AIM_MONTH else 'missed'})"),
         ("  best runs: --month against the floor", f"{min(singles):6.2f} s",
-         f"{min(singles) / min(floors):4.2f} x floor's best ({min(floors):.2f} s); the machine's load varies run to run"),
+         f"{min(singles) / min(floors):4.2f} x floor's best ({min(floors):.2f} s); "
+         "the machine's load varies run to run"),
         ("  of which the notebook's own cells (its figures)", f"{c:6.2f} s", ""),
         ("  the rest: start, warm imports, kernel, export, writing", f"{rest:6.2f} s", f"{rest / f:4.2f} x floor"),
         ("naive: papermill CLI + nbconvert CLI, one month", f"{n:6.2f} s", f"--month is {n / one:4.2f} x faster"),

@@ -9,9 +9,9 @@ import pytest
 
 from helpers import build as build_mod
 from helpers.build import build
-from helpers.tables import read_claims
 from helpers.cli import main
 from helpers.curate import load_raw
+from helpers.tables import read_claims
 
 
 def _claim(claims, **where):

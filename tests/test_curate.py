@@ -133,7 +133,7 @@ def test_all_problems_are_collected_before_reporting(project, capsys):
         _set(300, "qualifier", "circa")(rows)
     _rewrite(project.figures_csv, edit)
     code, lines = _check(project, capsys)
-    assert [l.split(":")[1] for l in lines[:-1]] == ["3", "30", "300"]
+    assert [text.split(":")[1] for text in lines[:-1]] == ["3", "30", "300"]
     assert lines[-1] == "tally check: 3 problem(s) found"
 
 
@@ -206,37 +206,53 @@ FIG_ROW = "centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,{value},exac
 # (what, edit, the line expected; {n} is the appended line of events.csv or figures.csv)
 BAD_INPUT = [
     # item 10: values have a maximum
-    ("2^63", _append("figures.csv", FIG_ROW.format(value=2**63)), f"{FIG}:{{n}}: value: over the largest value allowed, 10,000,000"),
-    ("10,000,001", _append("figures.csv", FIG_ROW.format(value=10_000_001)), f"{FIG}:{{n}}: value: over the largest value allowed"),
-    ("5,000 digits", _append("figures.csv", FIG_ROW.format(value="9" * 5000)), f"{FIG}:{{n}}: value: over the largest value allowed"),
+    ("2^63", _append("figures.csv", FIG_ROW.format(value=2**63)),
+     f"{FIG}:{{n}}: value: over the largest value allowed, 10,000,000"),
+    ("10,000,001", _append("figures.csv", FIG_ROW.format(value=10_000_001)),
+     f"{FIG}:{{n}}: value: over the largest value allowed"),
+    ("5,000 digits", _append("figures.csv", FIG_ROW.format(value="9" * 5000)),
+     f"{FIG}:{{n}}: value: over the largest value allowed"),
     # item 11: repeated, missing and unknown header columns
     ("repeated note", _header("figures.csv", lambda h: h + ",note"), f"{FIG}:1: note: repeated column"),
     ("missing note", _drop_column("sources.csv", "note"), f"{SRC}:1: note: missing column"),
     ("unknown column", _add_column("figures.csv", "confidence"), f"{FIG}:1: confidence: unknown column"),
     ("repeated events column", _add_column("events.csv", "label"), f"{EVT}:1: label: repeated column"),
     # item 12: events.csv is validated
-    ("event 2023-02-30", _append("events.csv", "2023-02-30,A raid,https://example.org/a,\n"), f"{EVT}:{{n}}: date: malformed date"),
-    ("event broken row", _append("events.csv", "2023-02-03,A raid,https://example.org/a,,extra\n"), f"{EVT}:{{n}}: expected 4 fields, found 5"),
-    ("event without label", _append("events.csv", "2023-02-03,,https://example.org/a,\n"), f"{EVT}:{{n}}: label: missing required value"),
-    ("event bad url", _append("events.csv", "2023-02-03,A raid,javascript:alert(1),\n"), f"{EVT}:{{n}}: source_url: must be an http(s) URL"),
+    ("event 2023-02-30", _append("events.csv", "2023-02-30,A raid,https://example.org/a,\n"),
+     f"{EVT}:{{n}}: date: malformed date"),
+    ("event broken row", _append("events.csv", "2023-02-03,A raid,https://example.org/a,,extra\n"),
+     f"{EVT}:{{n}}: expected 4 fields, found 5"),
+    ("event without label", _append("events.csv", "2023-02-03,,https://example.org/a,\n"),
+     f"{EVT}:{{n}}: label: missing required value"),
+    ("event bad url", _append("events.csv", "2023-02-03,A raid,javascript:alert(1),\n"),
+     f"{EVT}:{{n}}: source_url: must be an http(s) URL"),
     ("event unquoted", _append("events.csv", '2023-02-03,"A raid\n'), f"{EVT}:{{n}}: not valid CSV"),
     # item 13: dates from 2014 to the end of next year
-    ("year 9999", _append("figures.csv", "centcom-2023-08-09,2023-12-01,9999-12-31,,all,operations,5,exact,hand,centcom,,\n"),
+    ("year 9999", _append("figures.csv", "centcom-2023-08-09,2023-12-01,9999-12-31,,"
+                                         "all,operations,5,exact,hand,centcom,,\n"),
      f"{FIG}:{{n}}: period_end: date outside 2014-01-01 to "),
-    ("year 0001", _field("sources.csv", 3, "published", "0001-01-01"), f"{SRC}:3: published: date outside 2014-01-01 to "),
-    ("2013-12-31", _field("figures.csv", 4, "period_start", "2013-12-31"), f"{FIG}:4: period_start: date outside 2014-01-01 to "),
-    ("event in 2099", _append("events.csv", "2099-01-01,A raid,https://example.org/a,\n"), f"{EVT}:{{n}}: date: date outside 2014-01-01 to "),
+    ("year 0001", _field("sources.csv", 3, "published", "0001-01-01"),
+     f"{SRC}:3: published: date outside 2014-01-01 to "),
+    ("2013-12-31", _field("figures.csv", 4, "period_start", "2013-12-31"),
+     f"{FIG}:4: period_start: date outside 2014-01-01 to "),
+    ("event in 2099", _append("events.csv", "2099-01-01,A raid,https://example.org/a,\n"),
+     f"{EVT}:{{n}}: date: date outside 2014-01-01 to "),
     # item 15: NUL bytes, full-width digits, formulas
     ("NUL in a note", _field("figures.csv", 5, "note", "read\x00here"), f"{FIG}:5: note: contains a NUL byte"),
     ("NUL in a publisher", _field("sources.csv", 4, "publisher", "\x00"), f"{SRC}:4: publisher: contains a NUL byte"),
     ("full-width value", _field("figures.csv", 6, "value", "\uff11\uff12"), f"{FIG}:6: value: must be a whole number"),
-    ("full-width date", _field("figures.csv", 7, "period_end", "\uff12\uff10\uff12\uff13-07-31"), f"{FIG}:7: period_end: malformed date"),
-    ("full-width mention", _field("figures.csv", 8, "mention", "\uff12"), f"{FIG}:8: mention: must be a positive whole number"),
-    ("= formula", _field("sources.csv", 5, "title", '=HYPERLINK("http://x","y")'), f"{SRC}:5: title: must not start with '='"),
+    ("full-width date", _field("figures.csv", 7, "period_end", "\uff12\uff10\uff12\uff13-07-31"),
+     f"{FIG}:7: period_end: malformed date"),
+    ("full-width mention", _field("figures.csv", 8, "mention", "\uff12"),
+     f"{FIG}:8: mention: must be a positive whole number"),
+    ("= formula", _field("sources.csv", 5, "title", '=HYPERLINK("http://x","y")'),
+     f"{SRC}:5: title: must not start with '='"),
     ("+ formula", _field("figures.csv", 9, "note", "+1 per day"), f"{FIG}:9: note: must not start with '+'"),
-    ("- formula", _field("figures.csv", 10, "period_wording", "-2+3"), f"{FIG}:10: period_wording: must not start with '-'"),
+    ("- formula", _field("figures.csv", 10, "period_wording", "-2+3"),
+     f"{FIG}:10: period_wording: must not start with '-'"),
     ("@ formula", _field("sources.csv", 6, "publisher", "@SUM(A1)"), f"{SRC}:6: publisher: must not start with '@'"),
-    ("formula in an event", _append("events.csv", "2023-02-03,=1+1,https://example.org/a,\n"), f"{EVT}:{{n}}: label: must not start with '='"),
+    ("formula in an event", _append("events.csv", "2023-02-03,=1+1,https://example.org/a,\n"),
+     f"{EVT}:{{n}}: label: must not start with '='"),
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import amendments
 from helpers.add import plan, published, site_slug
-from helpers.build import build, load_claims
+from helpers.build import load_claims
 from helpers.cli import main
 from helpers.reconcile import reconcile
 
@@ -54,7 +54,8 @@ def test_add_appends_sources_figures_and_scopes(project, capsys):
     assert main(["add", str(FIXTURES / "new_figures.csv"), "--root", str(project.root), "--yes"]) == 0
     sources = list(csv.DictReader(project.sources_csv.open(encoding="utf-8")))[n_sources - 1:]
     figures = list(csv.DictReader(project.figures_csv.open(encoding="utf-8")))[n_figures - 1:]
-    assert sorted(s["source_id"] for s in sources) == ["example-news-2023-07-06", "ministry-2024-03-02", "raidwatch-2023-06-16"]
+    assert sorted(s["source_id"] for s in sources) == ["example-news-2023-07-06", "ministry-2024-03-02",
+                                                        "raidwatch-2023-06-16"]
     raid = next(s for s in sources if s["source_id"] == "raidwatch-2023-06-16")
     assert (raid["published"], raid["published_approx"], raid["publisher"]) == ("2023-06-16", "true", "raidwatch.test")
     assert [(f["metric"], f["value"], f["mention"]) for f in figures if f["source_id"] == "example-news-2023-07-06"] \

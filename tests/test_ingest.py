@@ -158,10 +158,13 @@ def test_ingest_killed_before_its_moves_changes_nothing(project, monkeypatch, ca
         patch.setattr(os, "replace", replace)
         with pytest.raises(Killed):
             _ingest(project, "--yes")
+    assert _raw_bytes(project) == before  # neither file was moved
     assert main(["check", "--root", str(project.root)]) == 0  # completes it: the journal was written
     sources, figures = load_raw(project)
     assert (figures["source_id"] == "centcom-2024-01-10").sum() == 11
     assert sources["source_id"].eq("centcom-2024-01-10").sum() == 1
+    sources_after, figures_after = _raw_bytes(project)
+    assert sources_after.startswith(before[0]) and figures_after.startswith(before[1])
 
 
 def test_a_second_writer_is_refused_in_one_line_while_the_first_holds_data_raw(project, monkeypatch, capsys):
@@ -184,8 +187,10 @@ def test_a_second_writer_is_refused_in_one_line_while_the_first_holds_data_raw(p
     assert _ingest(project, "--yes") == 0
     assert seen["ingest"] == 1 and seen["build"] == 1
     assert seen["err"] == [
-        "tally ingest: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends" % os.getpid(),
-        "tally build: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends" % os.getpid(),
+        "tally ingest: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends"
+        % os.getpid(),
+        "tally build: data/raw is in use by tally ingest (pid %d); nothing was done, try again when it ends"
+        % os.getpid(),
     ]
     sources, figures = load_raw(project)
     assert sources["source_id"].eq("centcom-2024-01-10").sum() == 1

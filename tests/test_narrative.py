@@ -12,7 +12,7 @@ from helpers.errors import MonthError
 from helpers.months import months_between, shift
 from helpers.narrative import headline_figures, month_facts, month_summary
 from helpers.tables import DISCREPANCY_COLUMNS, Tables, read_events, typed
-from helpers.vocab import COUNTRIES, CORE_METRICS
+from helpers.vocab import CORE_METRICS, COUNTRIES
 from helpers.words import figure, span_name
 
 # --- synthetic tables: one month of each kind -----------------------------------------------------
@@ -64,7 +64,8 @@ def synthetic_monthly() -> pd.DataFrame:
     df = pd.DataFrame(rows).set_index(["month", "country", "metric"])
 
     def put(month, country, metric, **kw):
-        df.loc[(month, country, metric)] = pd.Series(_row(month, country, metric, **kw)).drop(["month", "country", "metric"])
+        row = pd.Series(_row(month, country, metric, **kw))
+        df.loc[(month, country, metric)] = row.drop(["month", "country", "metric"])
 
     put("2023-03", "syria", "operations", value=13, basis="derived", sources="centcom-2023-08-09")
     put("2023-03", "all", "partnered_operations", value=34, basis="derived", sources="centcom-2023-08-09")
@@ -86,9 +87,11 @@ def synthetic_monthly() -> pd.DataFrame:
 def synthetic_periods() -> pd.DataFrame:
     """Multi-month figures as ``periods.csv`` has them: ``claimed`` a number, ``qualifier`` what it is."""
     rows = [
-        ("2024-01-01", "2024-03-31", 91, "quarter", "all", "operations", "94", "centcom-2024-04-05", None, "cannot_check"),
+        ("2024-01-01", "2024-03-31", 91, "quarter", "all", "operations", "94", "centcom-2024-04-05", None,
+         "cannot_check"),
         ("2024-01-01", "2024-03-31", 91, "quarter", "all", "killed", "18", "centcom-2024-04-05", None, "cannot_check"),
-        ("2024-01-01", "2024-03-31", 91, "quarter", "all", "detained", "63", "centcom-2024-04-05", None, "cannot_check"),
+        ("2024-01-01", "2024-03-31", 91, "quarter", "all", "detained", "63", "centcom-2024-04-05", None,
+         "cannot_check"),
         ("2024-01-01", "2024-03-31", 91, "quarter", "iraq", "operations", "66", "centcom-2024-04-05", None,
          "cannot_check"),
         ("2023-01-01", "2023-07-31", 212, "ytd", "all", "operations", "279", "taskandpurpose-2023-08-01", 250,

@@ -63,7 +63,8 @@ def test_hygiene_detects_outputs(tmp_path):
 
 
 def test_the_git_filter_strips_outputs_and_keeps_tags(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {"tags": ["parameters"]}, "source": "month = '2023-07'",
+    nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {"tags": ["parameters"]},
+                     "source": "month = '2023-07'",
                      "outputs": [{"output_type": "stream", "name": "stdout", "text": "x"}], "execution_count": 3}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}

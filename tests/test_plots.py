@@ -16,14 +16,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from test_narrative import synthetic_tables
 
 from helpers import plots
 from helpers.config import Paths
 from helpers.errors import MonthError
 from helpers.months import months_between
 from helpers.tables import Tables, typed
-from helpers.vocab import COUNTRIES, CORE_METRICS
+from helpers.vocab import CORE_METRICS, COUNTRIES
+from test_narrative import synthetic_tables
 
 
 @pytest.fixture(scope="module")

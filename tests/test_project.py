@@ -42,14 +42,15 @@ def test_make_help_lists_every_target_on_one_line():
 
 def test_ci_runs_the_readme_test_command():
     script = (REPO / ".ci" / "run").read_text()
-    commands = [l for l in script.splitlines() if l.strip() and not l.startswith("#") and not l.startswith(("set ", "cd "))]
+    commands = [line for line in script.splitlines()
+                if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
     assert commands == ["make test"]
 
 
 def test_readme_opens_with_the_two_commands():
     readme = (REPO / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", readme, flags=re.S).group(1)
-    assert [l.split("#")[0].strip() for l in first_block.strip().splitlines()] == ["make report", "make test"]
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == ["make report", "make test"]
 
 
 def test_readme_narrative_excerpt_is_what_the_data_gives(built):

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 import helpers
+from conftest import REPO
 from helpers import changelog
-from helpers.build import build, write_atomically
+from helpers._files import write_atomically
+from helpers.build import build
 from helpers.cli import main, parser
 from helpers.config import Paths
 
@@ -142,7 +143,8 @@ def test_an_ingested_release_is_recorded_with_what_it_changed(project, capsys):
     opened, closed = changelog.disagreement_changes(before, after)
     assert set(opened) == set(after["discrepancy_id"]) - set(before["discrepancy_id"])
     assert set(closed) == set(before["discrepancy_id"]) - set(after["discrepancy_id"])
-    added = len(project.figures_csv.read_text().splitlines()) - len((REPO / "data/raw/figures.csv").read_text().splitlines())
+    added = (len(project.figures_csv.read_text().splitlines())
+             - len((REPO / "data/raw/figures.csv").read_text().splitlines()))
     assert added == 11
     line = changelog.record_ingest(project, "centcom-2024-01-10", added, opened, closed, url=URL)
     assert "added source `centcom-2024-01-10`" in line and "11 figures" in line

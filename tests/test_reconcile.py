@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reconcile_fixtures import Claims, cell, month, months, one
 
 from helpers._files import write_processed_set
 from helpers.build import to_csv_bytes
 from helpers.config import Paths
 from helpers.errors import MonthError, TallyError
-from helpers.reconcile import (DISCREPANCY_COLUMNS, MONTHLY_COLUMNS, PERIOD_COLUMNS, discrepancies, month_range,
-                               monthly, periods, readings, reconcile)
+from helpers.reconcile import (
+    DISCREPANCY_COLUMNS,
+    MONTHLY_COLUMNS,
+    PERIOD_COLUMNS,
+    discrepancies,
+    month_range,
+    monthly,
+    periods,
+    readings,
+    reconcile,
+)
+from reconcile_fixtures import Claims, cell, month, months, one
 
 JAN, FEB, MAR, APR, JUN = month(2023, 1), month(2023, 2), month(2023, 3), month(2023, 4), month(2023, 6)
 
@@ -303,8 +312,8 @@ def test_half_minus_quarter_gives_a_derived_span_and_bounds_each_month():
     c.add("centcom-2024-07-17", months(2024, 1, 6), "all", "operations", 196)
     rec = run(c)
     q2 = one(rec.periods, span_kind="derived")
-    assert (q2.period_start, q2.period_end, q2.claimed, q2.qualifier, q2.status) == ("2024-04-01", "2024-06-30", 102, "exact",
-                                                                            "derived")
+    assert (q2.period_start, q2.period_end, q2.claimed, q2.qualifier, q2.status) == (
+        "2024-04-01", "2024-06-30", 102, "exact", "derived")
     assert q2.source_ids == "centcom-2024-04-05;centcom-2024-07-17"
     may = cell(rec.monthly, "2024-05", "all", "operations")
     assert (may.low, may.high, may.basis) == (0, 102, "bounded")

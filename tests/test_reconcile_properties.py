@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reconcile_fixtures import Claims
 
 from helpers.reconcile import reconcile
 from helpers.vocab import bounds
+from reconcile_fixtures import Claims
 
 METRICS = ("operations", "partnered_operations", "us_only_operations", "killed")
 QUALIFIERS = ("exact", "at_least", "more_than", "nearly", "about", "up_to")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from reconcile_fixtures import cell, one, rows
 
 from helpers import reconcile as api
 from helpers.build import load_claims
 from helpers.reconcile import reconcile
 from helpers.reconcile._groups import aliases, make_groups, supersede_aliases, to_claims
 from helpers.reconcile._network import Series
+from reconcile_fixtures import cell, one, rows
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,8 @@ def test_more_than_95_against_exactly_95(disc):
 
 
 def test_january_2023_syria_operations_agree_with_the_release(disc, monthly, claims):
-    """GFATF's and Eye of Euphrates' Syria 10 is what CENTCOM's release implies: 43 in all minus Iraq's 33 (no U.S.-only operations)."""
+    """GFATF's and Eye of Euphrates' Syria 10 is what CENTCOM's release implies: 43 in all minus Iraq's 33
+    (no U.S.-only operations)."""
     assert at(disc, "2023-01-01", "2023-01-31").empty
     reported = cell(monthly, "2023-01", "syria", "operations")
     assert (reported.value, reported.basis) == (10, "reported")
@@ -144,7 +145,8 @@ def test_march_2023_killed_reported_and_derived_from_the_january_to_july_total(m
 
 def test_the_august_2024_raid_revision(disc):
     row = one(at(disc, "2024-08-29", "2024-08-29"), kind="revision")
-    assert (row.country, row.metric, row.value_a, row.value_b, row.qualifier_b) == ("iraq", "killed", 14, 15, "at_least")
+    assert (row.country, row.metric, row.value_a, row.value_b, row.qualifier_b) == (
+        "iraq", "killed", 14, 15, "at_least")
     assert (row.source_a, row.source_b) == ("thisisbeirut-2024-09-13", "theepochtimes-2024-08-30")
 
 

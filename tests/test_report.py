@@ -11,7 +11,6 @@ import base64
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -70,7 +69,8 @@ def small_notebook(*, tagged: bool = True, override: str | None = None) -> nbfor
         nbformat.v4.new_code_cell("from helpers import plots\nfrom helpers.report import sections as report\n"
                                   "report.title(month)"),
         nbformat.v4.new_code_cell(f'if month == "{BROKEN}":\n    raise ValueError("broken on purpose")'),
-        nbformat.v4.new_code_cell("import helpers, matplotlib, os\nhelpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
+        nbformat.v4.new_code_cell("import helpers, matplotlib, os\n"
+                                  "helpers.SEEN = getattr(helpers, 'SEEN', []) + [month]\n"
                                   "matplotlib.rcParams['lines.linewidth'] += 1\n"
                                   "print(helpers.SEEN, matplotlib.rcParams['lines.linewidth'])"),
         nbformat.v4.new_code_cell("report.figure(plots.coverage(month=month))"),

@@ -70,7 +70,8 @@ def test_the_report_imports_nothing_from_the_users_folder(built, tmp_path):
                       "    print('not importable')\nimport calendar\nprint(calendar.month_name[6])")
     marker = tmp_path / "imported.txt"
     for name in ("calendar.py", "tally_probe.py"):
-        (paths.root / name).write_text(f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('from the cwd')\n")
+        (paths.root / name).write_text(f"open({str(marker)!r}, 'a').write({name!r})\n"
+                                       "raise ImportError('from the cwd')\n")
     run = subprocess.run([str(TALLY), "--root", str(paths.root), "report", "--month", MONTH], cwd=paths.root,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr

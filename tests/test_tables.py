@@ -45,7 +45,8 @@ def _imports(path: Path, package: str) -> set[str]:
 
 
 @pytest.mark.parametrize("module", ["vocab", "months", "words", "_files", "_events", "curate", "amendments",
-                                    "tables", "reconcile", "build", "ingest", "add", "changelog", "schema", "narrative", "plots", "explore"])
+                                    "tables", "reconcile", "build", "ingest", "add", "changelog", "schema",
+                                    "narrative", "plots", "explore"])
 def test_lower_layers_never_import_higher_ones(module):
     root = Path(helpers.__file__).parent
     files = sorted((root / module).glob("*.py")) if (root / module).is_dir() else [root / f"{module}.py"]

@@ -74,7 +74,8 @@ def events_problems(path: Path, label: str) -> list[str]:
     if not records:
         return problems + [f"{label}:1: no header line"]
     header = [h.strip() for h in records[0][1]]
-    wrong = [f"{label}:1: {c or '(blank)'}: repeated column" for c in sorted({h for h in header if header.count(h) > 1})]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    wrong = [f"{label}:1: {c or '(blank)'}: repeated column" for c in repeated]
     wrong += [f"{label}:1: {c}: missing column" for c in EVENT_COLUMNS if c not in header]
     wrong += [f"{label}:1: {c or '(blank)'}: unknown column" for c in dict.fromkeys(header) if c not in EVENT_COLUMNS]
     if wrong:  # which field is which is unknown: the rows are not read

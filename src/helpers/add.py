@@ -23,9 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import amendments
+from ._files import raw_lock, write_raw_together
 from .config import Paths
 from .curate import FIGURE_COLUMNS, SOURCE_COLUMNS, load_raw, validate
-from ._files import raw_lock, write_raw_together
 from .errors import TallyError
 from .ingest import _appended, _csv_lines
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import check_processed, raw_lock, write_atomically, write_processed_set
+from ._files import raw_lock, write_processed_set
 from .config import Paths
 from .tables import CLAIM_COLUMNS
 from .vocab import CORE_METRICS, bounds, period_days, period_kind

@@ -54,7 +54,7 @@ def with_data_line(text: str, line: str) -> str:
     """
     lines = text.rstrip("\n").splitlines()
     if UNRELEASED not in lines:
-        first_release = next((i for i, l in enumerate(lines) if l.startswith("## ")), len(lines))
+        first_release = next((i for i, text in enumerate(lines) if text.startswith("## ")), len(lines))
         gap = [""] if first_release and lines[first_release - 1].strip() else []
         lines[first_release:first_release] = gap + [UNRELEASED, ""]
     start = lines.index(UNRELEASED)
@@ -68,7 +68,7 @@ def with_data_line(text: str, line: str) -> str:
         lines[end:end] = ["", DATA]
         data = end + 1
         stop = data + 1
-    entries = [l for l in lines[data + 1:stop] if l.strip()]
+    entries = [text for text in lines[data + 1:stop] if text.strip()]
     section = [DATA, "", *entries, line]
     after = lines[stop:]
     while after and not after[0].strip():

@@ -27,8 +27,7 @@ from ._events import events_problems
 from ._files import JOURNAL
 from .config import Paths
 from .errors import DataError
-from .vocab import (ATTRIBUTIONS, COUNTRIES, ENTRIES, FIRST_DATE, MAX_VALUE, METRICS, QUALIFIERS, SOURCE_KINDS,
-                    last_date)
+from .vocab import ATTRIBUTIONS, COUNTRIES, ENTRIES, FIRST_DATE, MAX_VALUE, METRICS, QUALIFIERS, SOURCE_KINDS, last_date
 
 SOURCE_COLUMNS = (
     "source_id", "kind", "publisher", "title", "url", "published", "published_approx",
@@ -146,16 +145,8 @@ class _Table:
     problems: list[str]
 
 
-def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
-    """Read a CSV as strings with line numbers, reporting what makes it unreadable."""
-    problems: list[str] = []
-    empty = pd.DataFrame(columns=list(columns), dtype=str)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        return _Table(empty, [f"{label}: file not found"])
-    except UnicodeDecodeError as exc:
-        return _Table(empty, [f"{label}: not valid UTF-8 text (byte {exc.start})"])
+def _csv_records(text: str, label: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The records of a CSV text with the line each starts on; a CSV error stops the reading there."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     line = 1
@@ -164,22 +155,22 @@ def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
             records.append((line, fields))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(f"{label}:{line}: not valid CSV: {exc}")
-    if not records:
-        return _Table(empty, problems + [f"{label}:1: no header line"])
-    (_, header), body = records[0], records[1:]
-    header = [h.strip() for h in header]
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    for col in repeated:
-        problems.append(f"{label}:1: {col or '(blank)'}: repeated column")
-    if repeated:  # which field is which is unknown: the rows are not read
-        return _Table(empty, problems)
-    for col in columns:
-        if col not in header:
-            problems.append(f"{label}:1: {col}: missing column")
-    for col in header:
-        if col not in columns:
-            problems.append(f"{label}:1: {col or '(blank)'}: unknown column")
+        return records, [f"{label}:{line}: not valid CSV: {exc}"]
+    return records, []
+
+
+def _header_problems(header: list[str], columns: tuple[str, ...], label: str) -> list[str]:
+    """Missing and unknown columns of a header line."""
+    problems = [f"{label}:1: {col}: missing column" for col in columns if col not in header]
+    problems += [f"{label}:1: {col or '(blank)'}: unknown column" for col in header if col not in columns]
+    return problems
+
+
+def _body_rows(
+    body: list[tuple[int, list[str]]], header: list[str], label: str
+) -> tuple[list[dict], list[int], list[str]]:
+    """The non-blank records as rows keyed by the header, their line numbers, and the problems met."""
+    problems: list[str] = []
     rows, index = [], []
     for lineno, fields in body:
         if not any(f.strip() for f in fields):
@@ -193,6 +184,30 @@ def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
             fields = [f.replace("\x00", "\ufffd") for f in fields]
         rows.append(dict(zip(header, (f.strip() for f in fields))))
         index.append(lineno)
+    return rows, index, problems
+
+
+def _read_table(path: Path, label: str, columns: tuple[str, ...]) -> _Table:
+    """Read a CSV as strings with line numbers, reporting what makes it unreadable."""
+    empty = pd.DataFrame(columns=list(columns), dtype=str)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return _Table(empty, [f"{label}: file not found"])
+    except UnicodeDecodeError as exc:
+        return _Table(empty, [f"{label}: not valid UTF-8 text (byte {exc.start})"])
+    records, problems = _csv_records(text, label)
+    if not records:
+        return _Table(empty, problems + [f"{label}:1: no header line"])
+    (_, header), body = records[0], records[1:]
+    header = [h.strip() for h in header]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    problems += [f"{label}:1: {col or '(blank)'}: repeated column" for col in repeated]
+    if repeated:  # which field is which is unknown: the rows are not read
+        return _Table(empty, problems)
+    problems += _header_problems(header, columns, label)
+    rows, index, row_problems = _body_rows(body, header, label)
+    problems += row_problems
     frame = pd.DataFrame(rows, index=index, columns=header, dtype=str)
     for col in columns:
         if col not in frame:
@@ -253,7 +268,8 @@ def _cross_problems_figures(frame: pd.DataFrame, source_ids: set[str], label: st
         start, end = row["period_start"], row["period_end"]
         if bool(start) != bool(end):
             missing = "period_start" if not start else "period_end"
-            out.append(f"{label}:{line}: {missing}: missing required value (give both dates, or neither for an unknown period)")
+            out.append(f"{label}:{line}: {missing}: missing required value "
+                       "(give both dates, or neither for an unknown period)")
         elif start and end and _is_date(start) and _is_date(end) and end < start:
             out.append(f"{label}:{line}: period_end: {end} is before period_start {start}")
         key = tuple(row[c] or ("1" if c == "mention" else "") for c in FIGURE_KEY)

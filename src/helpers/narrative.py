@@ -35,6 +35,7 @@ from .words import (
     topic,
 )
 
+
 def _names(t: Tables, source_ids, **kwargs) -> str:
     """The sources in words (``Tables.names``), as Markdown that shows their names as text."""
     return markdown_text(t.names(source_ids, **kwargs))
@@ -183,7 +184,8 @@ def _span_entry(t: Tables, rows: pd.DataFrame) -> dict:
             figures.setdefault(country, {})[row.metric] = (int(row.claimed), row.qualifier)
     ids = [s for ids in rows["source_ids"] for s in ids.split(";") if s]
     return {"period_start": first.period_start, "period_end": first.period_end,
-            "period_days": None if pd.isna(first.period_days) else int(first.period_days), "derived": first.span_kind == "derived",
+            "period_days": None if pd.isna(first.period_days) else int(first.period_days),
+            "derived": first.span_kind == "derived",
             "figures": figures, "source_ids": list(dict.fromkeys(ids)),
             "attributed_to": sorted(t.attributed_to([c for ids in rows["claim_ids"] for c in ids.split(";") if c]))}
 
@@ -349,7 +351,8 @@ def _lead_sentence(lead: dict, month: str, t: Tables) -> str:
         text += f" ({lead['how']})"
     text += f", {about(first['average'])} {rate}"
     if len(figures) > 1:
-        rest = [f"{number(x['total'])} {noun} ({about(x['average'])} {rate})" for x, noun in zip(figures[1:], names[1:])]
+        rest = [f"{number(x['total'])} {noun} ({about(x['average'])} {rate})"
+                for x, noun in zip(figures[1:], names[1:])]
         text += f"; for the same {'months' if whole else 'days'}, {join(rest, unique=False)}"
     return text + "."
 
@@ -381,7 +384,8 @@ def _change_sentences(f: dict) -> list[str]:
         for c in changes:
             d, subject = c["difference"], METRIC_TOPICS[c["metric"]]
             if d == 0:
-                parts.append(f"{subject} {'were' if c['metric'] == 'operations' else 'was'} unchanged at {number(c['to'])}")
+                verb = "were" if c["metric"] == "operations" else "was"
+                parts.append(f"{subject} {verb} unchanged at {number(c['to'])}")
             else:
                 parts.append(f"{subject} {'rose' if d > 0 else 'fell'} by {number(abs(d))} from {number(c['from'])}")
         if parts:

@@ -318,8 +318,8 @@ def _basis_handles(drawn: set[str]) -> list:
         handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker="^", linestyle="",
                               label="…no upper limit"))
     if "clipped" in drawn:
-        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker=glyph_marker("≤"), linestyle="", markersize=7,
-                              label="…limit off the scale"))
+        handles.append(Line2D([], [], color=BASIS_COLOURS["bounded"], marker=glyph_marker("≤"), linestyle="",
+                              markersize=7, label="…limit off the scale"))
     return handles
 
 
@@ -532,7 +532,8 @@ def _span_rows(t: Tables, months: list[str], country: str, metric: str) -> pd.Da
     keep = (p["country"].eq(country) & p["metric"].eq(metric) & p["claimed"].notna()
             & (p["period_end"] >= first) & (p["period_start"] <= last)
             & (p["period_start"].dt.strftime("%Y-%m") != p["period_end"].dt.strftime("%Y-%m")))
-    return p[keep].drop_duplicates(["period_start", "period_end", "claimed"]).sort_values(["period_start", "period_end"])
+    kept = p[keep].drop_duplicates(["period_start", "period_end", "claimed"])
+    return kept.sort_values(["period_start", "period_end"])
 
 
 def per_month(claimed: int, start: pd.Timestamp, end: pd.Timestamp) -> float:
@@ -579,7 +580,8 @@ def _draw_spans(ax, rows: pd.DataFrame, averages: list[float], months: list[str]
     first, last = _limits(months)
     tick = ax.get_ylim()[1] * 0.025
     for row, avg in zip(rows.itertuples(index=False), averages):
-        status = "derived" if row.span_kind == "derived" else row.status if row.status in STATUS_COLOURS else "cannot_check"
+        status = ("derived" if row.span_kind == "derived"
+                  else row.status if row.status in STATUS_COLOURS else "cannot_check")
         statuses.add(status)
         colour = STATUS_COLOURS[status]
         x0 = _x(max(row.period_start, first), months)
@@ -616,13 +618,14 @@ def _place_labels(ax, items: list[tuple[float, float, str, object]], fontsize: f
         cx += shift
         for offset in [3 + k * line for k in range(8)] + [-3 - line * (k + 1) for k in range(4)]:
             bottom = cy + offset
-            clash = any(cx - half < r and cx + half > l and bottom < t and bottom + line > b for l, r, b, t in placed)
+            clash = any(cx - half < right and cx + half > left and bottom < top and bottom + line > low
+                        for left, right, low, top in placed)
             if not clash and bottom + line <= height_pt + line:
                 break
         placed.append((cx - half, cx + half, bottom, bottom + line))
         ax.annotate(text, xy=(x, y), xytext=(shift, offset), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=fontsize, color=colour, fontweight="bold", zorder=5, annotation_clip=False, parse_math=False,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
+                    fontsize=fontsize, color=colour, fontweight="bold", zorder=5, annotation_clip=False,
+                    parse_math=False, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})
 
 
 # --- figure 4: disagreements -----------------------------------------------------------------------------------
@@ -864,7 +867,8 @@ def _draw_tallies(ax, t: Tables, months: list[str], metric: str, country: str) -
                 markeredgecolor="black" if centcom else PALETTE[3], markersize=6, zorder=5,
                 gid=f"tally {row.period_end:%Y-%m-%d} {row.claimed}")
         sources = t.sources(row.source_ids)
-        who = sources[0].short + (" and others" if len(sources) > 2 else f" and {sources[1].short}" if len(sources) == 2 else "")
+        who = sources[0].short + (" and others" if len(sources) > 2
+                                  else f" and {sources[1].short}" if len(sources) == 2 else "")
         labels.append((x, row.claimed, f"{qualified(row.claimed, row.qualifier)} {_clip(who, 36)}", "#333333"))
     _place_labels(ax, labels, fontsize=7)
     return kinds
@@ -882,7 +886,8 @@ def coverage(data=None, month: str | None = None, span: tuple[str, str] | None =
     for r, (country, metric) in enumerate(rows):
         for i, cell in enumerate(_cells(t, months, country, metric)):
             if cell is not None:
-                codes[r, i] = len(BASES) if cell.in_span else BASES.index(cell.basis if cell.basis in BASES else "unknown")
+                basis = cell.basis if cell.basis in BASES else "unknown"
+                codes[r, i] = len(BASES) if cell.in_span else BASES.index(basis)
     fig = _new_figure(12, 6.2)
     ax = fig.subplots()
     ax.pcolormesh(np.arange(len(months) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, codes,

@@ -17,8 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .vocab import (SCOPES, SIDES, ATTRIBUTIONS, CORE_METRICS, COUNTRIES, DISCREPANCY_KINDS, ENTRIES, METRICS, PERIOD_KINDS,
-                    QUALIFIERS, SOURCE_KINDS)
+from .vocab import (
+    ATTRIBUTIONS,
+    CORE_METRICS,
+    COUNTRIES,
+    DISCREPANCY_KINDS,
+    ENTRIES,
+    METRICS,
+    PERIOD_KINDS,
+    QUALIFIERS,
+    SCOPES,
+    SIDES,
+    SOURCE_KINDS,
+)
 
 DATE_ERROR = "malformed date; expected YYYY-MM-DD"
 BASES = ("stated", "reported", "derived", "bounded", "unknown")
@@ -190,7 +201,8 @@ FIGURES = Table(
         Field("entry", "string", "typed in by hand, or appended by `tally ingest` from a release's text",
               required=True, enum=ENTRIES),
         Field("attributed_to", "string", "whose figure it is, whatever printed it: CENTCOM's (stated or quoted), "
-              "the outlet's own arithmetic (e.g. Task & Purpose's running tally), a Lead Inspector General report's, or another party's (e.g. the SDF)",
+              "the outlet's own arithmetic (e.g. Task & Purpose's running tally), a Lead Inspector General "
+              "report's, or another party's (e.g. the SDF)",
               required=True, enum=ATTRIBUTIONS),
         Field("mention", "integer", "1, or 2, 3… where one source states different values for the same period, "
               "country and metric (Cheri World gives Syria's 2022 killed as 466 and, elsewhere, as \"at least 159\"); "

@@ -47,7 +47,8 @@ INT_COLUMNS = {"monthly": ("value", "low", "high", "span_total"),
 LIST_COLUMNS = {"discrepancies": ("parts_a", "parts_b")}
 # Averages, written with one decimal: read as floats (NaN where empty).
 FLOAT_COLUMNS = {"monthly": ("span_average",)}
-DATE_COLUMNS = {"monthly": ("span_start", "span_end"), "discrepancies": ("period_start", "period_end", "period_start_b", "period_end_b"),
+DATE_COLUMNS = {"monthly": ("span_start", "span_end"),
+                "discrepancies": ("period_start", "period_end", "period_start_b", "period_end_b"),
                 "periods": ("period_start", "period_end"), "readings": ("period_start", "period_end")}
 MAX_NAMES = 4  # sources named in a list before "and others"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from .._files import MAX_TEXT_BYTES, read_limited
 from ..errors import ParseError, ValueTooLarge

@@ -618,8 +618,8 @@ def period_wordings(ctx: Context, pairs: list[tuple[Group, Group, int]]) -> list
             text = (f"{says(ka[1], fa)} {what(keep.metric, keep.country)} {during(keep.start, keep.end)}; "
                     f"{says(kb[1], fb)} {during(other.start, other.end)}. It is the same figure for nearly the "
                     f"same period, yet {fa} allows {span(*ia)} and {fb} allows {span(*ib)}")
-            rows.append(row("bounds", keep.start, keep.end, keep.country, keep.metric, figures_side(*ka), figures_side(*kb),
-                            gap(ia, ib), text, _alias_resolution(keep, other)))
+            rows.append(row("bounds", keep.start, keep.end, keep.country, keep.metric, figures_side(*ka),
+                            figures_side(*kb), gap(ia, ib), text, _alias_resolution(keep, other)))
     return rows
 
 
@@ -660,7 +660,8 @@ def _alias_resolution(keep: Group, other: Group) -> str:
     if min(c.tier for c in keep.claims) < min(c.tier for c in other.claims):
         why = "CENTCOM's own document gives them"
     else:
-        why = f"{count_words(backers(keep), 'publisher')} give them against {number(backers(other), upto=10, zero='no')}"
+        against = number(backers(other), upto=10, zero="no")
+        why = f"{count_words(backers(keep), 'publisher')} give them against {against}"
     dates = period_phrase(keep.start, keep.end)
     if keep.metric not in CORE_METRICS or keep.status == "outside":
         return (f"Both are kept; the period {dates} is preferred because {why}; this metric is not part of the "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..months import month_end, month_start
-from ..vocab import COUNTRIES, CORE_METRICS
+from ..vocab import CORE_METRICS, COUNTRIES
 from ..words import COUNTRY_WORDS, METRIC_NOUNS, months_phrase, qualified
 from ._groups import INF, aliases, make_groups, relabels, supersede_aliases, to_claims
 from ._network import FAMILIES, FAMILY_OF, Network, Series, State, apply, components, group_bounds

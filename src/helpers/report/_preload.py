@@ -62,13 +62,13 @@ draw_once()
 # A report kernel runs a notebook from top to bottom and is never debugged: without debugpy (slow
 # to import) ipykernel starts it with its debugger off, as it does where debugpy is not installed.
 sys.modules["debugpy"] = None
+import ipykernel.debugger  # noqa: E402,F401
+import ipykernel.ipkernel  # noqa: E402,F401
+import ipykernel.kernelapp  # noqa: E402,F401
 import IPython.core.completerlib  # noqa: E402,F401  (these: what a kernel imports as it starts)
 import IPython.core.debugger  # noqa: E402,F401
 import IPython.core.oinspect  # noqa: E402,F401
 import IPython.extensions.storemagic  # noqa: E402,F401
-import ipykernel.debugger  # noqa: E402,F401
-import ipykernel.ipkernel  # noqa: E402,F401
-import ipykernel.kernelapp  # noqa: E402,F401
 import tornado.platform.asyncio  # noqa: E402,F401
 
 # Everything loaded so far lives as long as the process: keep the garbage collector from walking it

@@ -10,10 +10,10 @@ import os
 from html import escape
 from pathlib import Path
 
-from .. import __version__
-from ..config import Paths
 import pandas as pd
 
+from .. import __version__
+from ..config import Paths
 from ..words import limits, short_span
 from .render import footer_date
 

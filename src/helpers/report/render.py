@@ -29,9 +29,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import __version__
 from .._events import check_events
 from .._files import check_processed
-from .. import __version__
 from ..config import Paths
 from ..errors import TallyError
 from ..months import check_month, month_range, months_between
@@ -263,7 +263,7 @@ def execute(notebook: Path, month: str, cwd: Path):
 
 def first_line(text) -> str:
     """The first non-empty line of ``text``, cut to 80 characters."""
-    line = next((l.strip() for l in str(text).splitlines() if l.strip()), "")
+    line = next((part.strip() for part in str(text).splitlines() if part.strip()), "")
     return line if len(line) <= 80 else line[:77] + "..."
 
 

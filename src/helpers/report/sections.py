@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import narrative, plots, reconcile
-from ..vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 from ..tables import Tables
+from ..vocab import BAND, CORE_METRICS, DISCREPANCY_KINDS
 from ..words import COUNTRY_WORDS, metric_words, month_name, span_name
 from ._warm import collector_paused, end_with_parent
 from .render import FIGURE_JOBS, META_KEY
