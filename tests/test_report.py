@@ -282,11 +282,11 @@ def test_all_writes_an_index_with_headlines(small_all):
     assert links == ["2023-08", "2023-06", "2023-05"]  # newest first; the failed month has no link
     assert "July 2023" in index and "not rendered: the notebook failed at" in index
     assert "<script" not in index and "http" not in index
-    headline = json.loads((paths.reports / "2023-06" / "report.ipynb").read_text())
-    meta = next(o["metadata"]["disis_tally"] for c in headline["cells"] for o in c.get("outputs", [])
-                if "disis_tally" in o.get("metadata", {}))
-    for value in meta["headline"].values():
-        assert f">{value}</td>" in index
+    monthly = pd.read_csv(paths.monthly_csv, dtype=str, keep_default_na=False)
+    june = monthly[monthly["month"].eq("2023-06") & monthly["country"].eq("all")].set_index("metric")
+    for metric in ("operations", "killed", "detained"):  # each figure with how it is known
+        row = june.loc[metric]
+        assert f'>{int(row["value"]):,}<small>{row["basis"]}</small></td>' in index
 
 
 def test_nothing_leaks_from_one_month_into_the_next(small_all):
@@ -315,7 +315,8 @@ def test_a_forked_kernel_gives_what_a_spawned_kernel_gives(small_all):
 
 def test_the_latest_month_by_default(small):
     code, out, _ = render(small)
-    assert code == 0 and out == f"tally report: wrote reports/{SMALL[1]}/index.html\n"
+    assert code == 0 and out == (f"tally report: rendering {SMALL[1]}, the latest month with a published or derived "
+                                 f"figure\ntally report: wrote reports/{SMALL[1]}/index.html\n")
 
 
 def test_all_gives_each_month_the_same_page_as_month(built, tmp_path):

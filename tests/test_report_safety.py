@@ -18,6 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from helpers._files import write_processed_set
 from helpers.config import Paths
 from helpers.report import _folders, run_report
 
@@ -35,8 +36,10 @@ def copy_with(built: Paths, root: Path, *cells: str) -> Paths:
     paths = Paths.at(root)
     shutil.copytree(built.data, paths.data)
     monthly = pd.read_csv(paths.monthly_csv, dtype=str, keep_default_na=False)
-    monthly[monthly["month"].between("2023-05", "2023-08")].to_csv(paths.monthly_csv, index=False,
-                                                                     lineterminator="\n")
+    files = {p: p.read_bytes() for p in paths.processed_files}  # rewritten as a set, with its manifest
+    files[paths.monthly_csv] = monthly[monthly["month"].between("2023-05", "2023-08")].to_csv(
+        index=False, lineterminator="\n").encode()
+    write_processed_set(paths.processed, files)
     params = nbformat.v4.new_code_cell('month = "2023-05"', metadata={"tags": ["parameters"]})
     title = nbformat.v4.new_code_cell("from helpers.report import sections as report\nreport.title(month)")
     nb = nbformat.v4.new_notebook(cells=[params, title, *map(nbformat.v4.new_code_cell, cells)])
