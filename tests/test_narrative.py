@@ -473,3 +473,11 @@ def test_a_centcom_document_behind_a_qualified_figure_is_centcom_s(real):
                  and c.floor and not c.in_span and c.basis != "derived"]
         if any(real.source(s).centcom for c in cells for s in c.source_ids):
             assert "No CENTCOM release for the month is on record" not in month_summary(month, tables=real), month
+
+
+def test_no_month_reads_at_at_or_one_operations(real):
+    """Prose checks over every real month: "put ... at at least 34" and "at least one operations" were written."""
+    for month in real.months:
+        text = month_summary(month, tables=real)
+        assert " at at " not in text, month
+        assert not re.search(r"\bone operations\b", text), month

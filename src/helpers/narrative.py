@@ -398,7 +398,8 @@ def _by_country(f: dict) -> str:
     for country in ("iraq", "syria"):
         cells = f["cells"][country]
         ops, killed, detained = (floor_amount(cells[m]) for m in HEADLINE)
-        figures = [x for x in (ops and f"{ops} operations", killed and f"{killed} killed",
+        figures = [x for x in (ops and f"{ops} operation{'' if ops.split()[-1] == 'one' else 's'}",
+                               killed and f"{killed} killed",
                                detained and f"{detained} detained") if x]
         if figures:
             parts.append(f"{COUNTRY_WORDS[country]}, {join(figures)}")
@@ -456,7 +457,7 @@ def _year_to_date(f: dict, t: Tables) -> str:
                         " not known exactly.")
     for tally in f["tallies"]:
         span = span_name(tally["period_start"], tally["period_end"])
-        text.append(f"{_names(t, tally['source_ids'])} put {span} at {_figure_list(tally['figures']['all'])}.")
+        text.append(f"{_names(t, tally['source_ids'])} put {span} {_at(_figure_list(tally['figures']['all']))}.")
     return ("**Year to date.** " + " ".join(text)) if text else ""
 
 
