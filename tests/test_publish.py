@@ -116,8 +116,9 @@ def test_record_ingest_appends_to_the_data_section_only(tmp_path):
     assert second == ("- 2026-04-05: added source `centcom-2026-04-04`, 1 figure; opened 0 disagreements; "
                       "closed 2 disagreements (D1234abc, Dffff000).")
     after = (tmp_path / "CHANGELOG.md").read_text()
-    assert before.count("### Data\n\n## [") == 1
-    assert after == before.replace("### Data\n\n## [", f"### Data\n\n{first}\n{second}\n\n## [")
+    data = before.index("### Data\n")  # the Unreleased data section, whatever it already lists
+    end = before.index("\n\n## [", data)
+    assert after == before[:end] + f"\n{first}\n{second}" + before[end:]
 
 
 def test_record_ingest_creates_what_is_missing(tmp_path):
