@@ -19,8 +19,10 @@ the lock on ``data/raw/``, an ingest's journal, and a bounded read.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import stat
@@ -257,3 +259,16 @@ def read_limited(path, limit: int, error: type[TallyError] = TallyError) -> byte
     if len(data) > limit:
         raise error(f"{path}: larger than {limit:,} bytes; a release text is far smaller, so it was not read")
     return data
+
+
+def csv_lines(rows: list[dict], columns: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    csv.DictWriter(out, columns, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def appended_bytes(path: Path, text: str) -> bytes:
+    old = path.read_bytes()
+    if old and not old.endswith(b"\n"):
+        old += b"\n"
+    return old + text.encode("utf-8")

@@ -23,11 +23,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import amendments
-from ._files import raw_lock, write_raw_together
+from ._files import appended_bytes, csv_lines, raw_lock, write_raw_together
 from .config import Paths
 from .curate import FIGURE_COLUMNS, SOURCE_COLUMNS, load_raw, validate
 from .errors import TallyError
-from .ingest import _appended, _csv_lines
 
 REQUIRED = ("period_start", "period_end", "country", "metric", "value", "qualifier", "source_kind",
             "source_url", "source_date")
@@ -182,8 +181,8 @@ def _run_add(paths: Paths, file: str, yes: bool, added: str, stdout) -> int:
     marks = [amendments.Amendment(first_line + i, "scope", scope, "marked when the figure was added", added)
              for i, scope in p.scopes]
     files = {
-        paths.sources_csv: _appended(paths.sources_csv, _csv_lines(p.sources, SOURCE_COLUMNS)),
-        paths.figures_csv: _appended(paths.figures_csv, _csv_lines(p.figures, FIGURE_COLUMNS)),
+        paths.sources_csv: appended_bytes(paths.sources_csv, csv_lines(p.sources, SOURCE_COLUMNS)),
+        paths.figures_csv: appended_bytes(paths.figures_csv, csv_lines(p.figures, FIGURE_COLUMNS)),
     }
     if marks:
         files[paths.amendments_csv] = amendments.appended_bytes(paths, marks)

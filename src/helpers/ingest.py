@@ -9,15 +9,13 @@ number, or a CENTCOM source of the same date that already states exactly the rel
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
-from ._files import raw_lock, write_raw_together
+from ._files import appended_bytes, csv_lines, raw_lock, write_raw_together
 from .changelog import disagreement_changes, record_ingest
 from .config import Paths
 from .curate import FIGURE_COLUMNS, SOURCE_COLUMNS, load_raw, validate
@@ -26,19 +24,6 @@ from .parse import Release, checks, parse_file
 from .vocab import CENTCOM_KINDS
 
 PUBLISHER = "U.S. Central Command"
-
-
-def _csv_lines(rows: list[dict], columns: tuple[str, ...]) -> str:
-    out = io.StringIO()
-    csv.DictWriter(out, columns, lineterminator="\n").writerows(rows)
-    return out.getvalue()
-
-
-def _appended(path: Path, text: str) -> bytes:
-    old = path.read_bytes()
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    return old + text.encode("utf-8")
 
 
 def new_rows(release: Release, url: str, taken_ids: set[str]) -> tuple[dict, list[dict]]:
@@ -132,8 +117,8 @@ def ingest(paths: Paths, file: str, url: str) -> tuple[Release, dict, list[dict]
 def _validated_bytes(paths: Paths, source: dict, figures: list[dict]) -> dict[Path, bytes]:
     """The new raw files' bytes, checked by validating a scratch copy first."""
     files = {
-        paths.sources_csv: _appended(paths.sources_csv, _csv_lines([source], SOURCE_COLUMNS)),
-        paths.figures_csv: _appended(paths.figures_csv, _csv_lines(figures, FIGURE_COLUMNS)),
+        paths.sources_csv: appended_bytes(paths.sources_csv, csv_lines([source], SOURCE_COLUMNS)),
+        paths.figures_csv: appended_bytes(paths.figures_csv, csv_lines(figures, FIGURE_COLUMNS)),
     }
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Paths.at(tmp)
