@@ -39,6 +39,14 @@ def built(tmp_path_factory) -> Paths:
     return paths
 
 
+@pytest.fixture
+def built_copy(built, tmp_path) -> Paths:
+    """A scratch copy of ``built`` (raw and processed), for a test that changes either."""
+    paths = Paths.at(tmp_path / "copy")
+    shutil.copytree(built.root, paths.root)
+    return paths
+
+
 @pytest.fixture(scope="session")
 def real(built):
     """The built copy's tables, as the figures and the narrative read them."""

@@ -72,8 +72,8 @@ def test_build_is_deterministic(project):
     assert first == second
 
 
-def test_failed_build_leaves_previous_files_byte_identical(project, monkeypatch):
-    build(project)
+def test_failed_build_leaves_previous_files_byte_identical(built_copy, monkeypatch):
+    project = built_copy
     before = {p.name: p.read_bytes() for p in project.processed.iterdir()}
     with project.figures_csv.open("a") as fh:  # a valid new figure, so the new build would differ
         fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,99,exact,hand,centcom,,\n")
@@ -94,8 +94,8 @@ def test_failed_build_leaves_previous_files_byte_identical(project, monkeypatch)
     assert after == before  # same files, same bytes, no temporary files left behind
 
 
-def test_build_refuses_bad_raw_data_and_writes_nothing(project, capsys):
-    build(project)
+def test_build_refuses_bad_raw_data_and_writes_nothing(built_copy, capsys):
+    project = built_copy
     before = {p.name: p.read_bytes() for p in project.processed.iterdir()}
     with project.figures_csv.open("a") as fh:
         fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,-4,exact,hand,centcom,,\n")
@@ -144,11 +144,11 @@ def _one_line_advising_build(exc_info, name=None):
 
 
 @pytest.mark.parametrize("after", [0, 1, 2, 4, 5])
-def test_build_killed_between_two_moves_is_noticed_by_every_reader(project, monkeypatch, after):
+def test_build_killed_between_two_moves_is_noticed_by_every_reader(built_copy, monkeypatch, after):
     # Failed before the fix: the files were moved one by one and a mix of old and new was read silently.
     from helpers.errors import TallyError
 
-    build(project)
+    project = built_copy
     with project.figures_csv.open("a") as fh:  # a valid new figure: the new build differs in every table
         fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,99,exact,hand,centcom,,\n")
     with monkeypatch.context() as patch:
@@ -191,12 +191,12 @@ def _rename_column(data: bytes) -> bytes:
     lambda data: data[: len(data) // 2],  # truncated
     lambda data: b"",  # emptied
 ])
-def test_a_corrupt_processed_file_gives_one_line_naming_it(project, name, corrupt):
+def test_a_corrupt_processed_file_gives_one_line_naming_it(built_copy, name, corrupt):
     # Failed before the fix: a traceback (KeyError, UnicodeDecodeError, ParserError) or a silent half table.
     from helpers.errors import TallyError
     from helpers.narrative import Tables
 
-    build(project)
+    project = built_copy
     path = project.processed / name
     path.write_bytes(corrupt(path.read_bytes()))
     with pytest.raises(TallyError) as err:
@@ -204,11 +204,11 @@ def test_a_corrupt_processed_file_gives_one_line_naming_it(project, name, corrup
     _one_line_advising_build(err, name)
 
 
-def test_processed_files_without_a_manifest_are_refused(project):
+def test_processed_files_without_a_manifest_are_refused(built_copy):
     from helpers import reconcile
     from helpers.errors import TallyError
 
-    build(project)
+    project = built_copy
     (project.processed / "MANIFEST.sha256").unlink()
     with pytest.raises(TallyError, match=r"MANIFEST.sha256 is missing .*run `tally build`$"):
         reconcile.monthly(project)
@@ -216,11 +216,11 @@ def test_processed_files_without_a_manifest_are_refused(project):
 
 # --- issue 18, item 17: a full disk names the file ------------------------------------------------------
 
-def test_full_disk_names_the_file_and_leaves_nothing_half_written(project, monkeypatch, capsys):
+def test_full_disk_names_the_file_and_leaves_nothing_half_written(built_copy, monkeypatch, capsys):
     # Failed before the fix: "tally build: : No space left on device", naming no file.
     import errno
 
-    build(project)
+    project = built_copy
     before = {p.name: p.read_bytes() for p in project.processed.iterdir()}
     with project.figures_csv.open("a") as fh:
         fh.write("centcom-2023-08-09,2023-08-01,2023-08-31,,all,operations,99,exact,hand,centcom,,\n")
