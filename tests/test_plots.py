@@ -87,9 +87,10 @@ def test_bounded_months_are_ranges_with_caps_not_bars(ops, fake):
     cap_heights = sorted(seg[0, 1] for seg in caps.get_segments() if abs(seg[:, 0].mean() - may) < 1e-9)
     assert cap_heights == [72, 79]
     assert all(rect_at(b, may) is None for b in bars(all_ax).values())
-    # "at least 23": from 23 up to the top of the axis, ending in a triangle, with no upper cap
+    # "at least 23": a short stub up from 23 (no taller than the data says), ending in a triangle, no upper cap
     low, high = segment_at(artists(iraq_ax, "ranges")[0], may)
-    assert low == 23 and high == pytest.approx(iraq_ax.get_ylim()[1] * 0.97)
+    top = iraq_ax.get_ylim()[1]
+    assert low == 23 and high == pytest.approx(min(23 + top * plots.STUB, top * 0.97))
     open_ends = artists(iraq_ax, "range-open")[0]
     assert open_ends.get_marker() == "^" and may in list(open_ends.get_xdata())
     # a quarter's months: at most 94 each, a range from 0 to 94 with both caps
@@ -123,7 +124,8 @@ def test_an_upper_limit_far_above_the_values_runs_off_the_scale_and_is_written()
     ax = fig.axes[0]
     top = ax.get_ylim()[1]
     assert top < 500
-    assert segment_at(artists(ax, "ranges")[0], 1) == (0, pytest.approx(top * 0.97))
+    # at most 500 and at least 0 says little of the month: an unknown band, no line from zero up the scale
+    assert not artists(ax, "ranges") and rect_at(artists(ax, "unknown")[0], 1) is not None
     written = artists(ax, "range-clipped")
     assert [a.get_text() for a in written] == ["≤500"]  # once for the run of two months
     assert not artists(ax, "range-open")
@@ -220,8 +222,12 @@ def test_year_to_date_sums_the_series_and_marks_running_tallies(fake):
     assert tally.get_marker() == "D"  # an outlet's
     assert artists(ax, "tally 2024-03-31 94")[0].get_marker() == "s"  # CENTCOM's own
     points = artists(ax, "cumulative 2023")[0]
-    jan, feb = (fake.cell(m, "all", "operations").value for m in ("2023-01", "2023-02"))
-    assert list(points.get_ydata()[:3]) == [0, jan, jan + feb]  # from zero at the start of January
+    drawn = [m for m in fake.months if m.startswith("2023")]
+    totals = [fake.totals.total(f"2023-01..{m}", "operations") for m in drawn]
+    exact = [(drawn.index(f"{t.last // 12}-{t.last % 12 + 1:02d}") + 0.5, t.low) for t in totals if t.low == t.high]
+    assert len(exact) >= 2  # tally total's year to date, a point at the end of each month it is exact for
+    assert list(zip(points.get_xdata(), points.get_ydata())) == exact
+    assert artists(ax, "cumulative-exact 2023")[0].get_ydata()[0] == 0  # from zero at the start of January
     assert any("279 Task & Purpose" == t.get_text() for t in ax.texts)
     plt.close(fig)
 
@@ -379,4 +385,37 @@ def test_disagreement_sides_are_drawn_from_their_numeric_columns(fake):
     ax = fig.axes[0]
     xs = sorted(line.get_xdata()[0] for line in artists(ax, "value-b 1"))  # the row drawn second: 2023-07
     assert xs == [pytest.approx(36 / 37), pytest.approx(1.0)]
+    plt.close(fig)
+
+
+def test_operations_per_day_draws_each_figure_across_its_days_at_its_rate(real):
+    from helpers import explore
+
+    table = explore.operations_per_day(real.claims)
+    fig = plots.operations_per_day(table)
+    drawn = []
+    for ax in fig.axes:
+        for lines in ax.collections:
+            drawn += [(round(seg[0, 1], 6), round(seg[1, 0] - seg[0, 0], 6)) for seg in lines.get_segments()]
+    # each line: at value / days, as long as the days it covers (matplotlib dates count in days)
+    expected = [(round(v / d, 2), float(d)) for v, d in zip(table["value"], table["period_days"])]
+    assert sorted(drawn) == sorted((round(y, 6), float(w)) for y, w in expected)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("month", ["2023-07", "2025-12"])
+def test_the_disagreements_chart_writes_every_figure_inside_the_figure(real, month):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.disagreements(real, month=month)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    written = [t for t in ax.texts if (t.get_gid() or "").startswith("written ")]
+    assert len(written) == len(ax.get_yticklabels()) > 0
+    frame, box = fig.bbox, ax.get_window_extent(renderer)
+    for text in written:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 < extent.x0 and extent.x1 <= box.x1 and extent.x1 <= frame.x1, text.get_text()
+        assert "…" not in text.get_text()  # names and figures in full
     plt.close(fig)

@@ -353,9 +353,10 @@ def _top(cells: list, at_least: float = 0) -> float:
 
 
 def _series_panel(ax, t: Tables, months: list[str], country: str, metric: str, alpha: float = 1.0,
-                  at_least: float = 0) -> set[str]:
-    """Bars, ranges and unknown bands for one country and metric; returns what was drawn. Each kind is
-    one artist (a bar container, line collections, a patch collection) to keep drawing fast."""
+                  at_least: float = 0, labels: bool = True) -> set[str]:
+    """Bars, ranges, span blocks and unknown bands for one country and metric; returns what was drawn. Each
+    kind is one artist (a bar container, line collections, a patch collection) to keep drawing fast.
+    ``labels``: write each span's total and period on its block."""
     cells = _cells(t, months, country, metric)
     top = _top(cells, at_least)
     ax.set_xlim(-0.6, len(months) - 0.4)  # as _month_axis sets it; the labels here need it first
@@ -365,12 +366,19 @@ def _series_panel(ax, t: Tables, months: list[str], country: str, metric: str, a
     # a month's own limits are drawn where they are tighter than its span: a ceiling below the span's average
     ranges = [(i, c) for i, c in enumerate(cells) if c is not None and c.bounded
               and (not c.in_span or (c.high is not None and c.high < c.span_average))]
+    # a ceiling off the scale over a floor of zero says little of the month: drawn as unknown, its limit written
+    loose = [(i, c) for i, c in ranges if c.low == 0 and (c.high is None or c.high > top)]
+    ranges = [r for r in ranges if r not in loose]
     unknown = [(i, c) for i, c in enumerate(cells) if c is not None and not c.known and not c.bounded
-               and not c.in_span]
-    drawn = _bars(ax, known, alpha) | _span_blocks(ax, spans, alpha) | _ranges(ax, ranges, top, alpha)
+               and not c.in_span] + loose
+    drawn = _bars(ax, known, alpha) | _ranges(ax, ranges, top, alpha)
     if unknown:
-        _unknown(ax, unknown, top)
+        _unknown(ax, sorted(unknown, key=lambda u: u[0]), top)
         drawn.add("unknown")
+    written = _label_clipped(ax, sorted(ranges + loose, key=lambda r: r[0]), top)
+    if written:
+        drawn.add("clipped")
+    drawn |= _span_blocks(ax, spans, alpha, labels, written)
     ax.set_ylabel(f"{METRIC_NOUNS[metric]}\na month")
     ax.yaxis.get_major_locator().set_params(integer=True, nbins=5)
     return drawn
@@ -392,10 +400,11 @@ def _bars(ax, known: list, alpha: float) -> set[str]:
     return drawn
 
 
-def _span_blocks(ax, spans: list, alpha: float) -> set[str]:
+def _span_blocks(ax, spans: list, alpha: float, labels: bool = True, taken: list | None = None) -> set[str]:
     """Months known only through a longer span: one block across the span's months at the span's average
-    for each month (never the span's total), labelled once with the total and the period (gid 'span-blocks',
-    its rectangles in month order; 'span-label START END')."""
+    for each month (never the span's total), labelled once with the total and the period where ``labels``
+    (gid 'span-blocks', its rectangles in month order; 'span-label START END'). Labels keep clear of each
+    other and of the boxes in ``taken`` (in points from the axes' lower left)."""
     if not spans:
         return set()
     blocks = [Rectangle((i - 0.5, 0), 1, c.span_average) for i, c in spans]
@@ -404,50 +413,92 @@ def _span_blocks(ax, spans: list, alpha: float) -> set[str]:
     runs: dict[tuple, list] = {}
     for i, c in spans:
         runs.setdefault((c.span_start, c.span_end), []).append((i, c))
-    for (start, end), run in runs.items():
+    to_points = _Points(ax)
+    placed = list(taken or [])
+    for (start, end), run in sorted(runs.items(), key=lambda r: (min(i for i, _ in r[1]), r[0])):
         xs = [i for i, _ in run]
         height = max(c.span_average for _, c in run)
         ax.plot([min(xs) - 0.5, max(xs) + 0.5], [height, height], color=BASIS_COLOURS["stated"], linewidth=1.4,
                 zorder=3, gid=f"span-top {start:%Y-%m-%d} {end:%Y-%m-%d}")
-        ax.annotate(f"{run[0][1].span_total:,}\n{short_span(start, end)}", xy=((min(xs) + max(xs)) / 2, height / 2),
-                    ha="center", va="center", fontsize=6.5, linespacing=1.1,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                    color="#333333", zorder=5, annotation_clip=False, parse_math=False,
-                    gid=f"span-label {start:%Y-%m-%d} {end:%Y-%m-%d}")
+        if not labels:
+            continue
+        text = f"{run[0][1].span_total:,}\n{short_span(start, end)}"
+        box = to_points.place(placed, (min(xs) + max(xs)) / 2, height / 2,
+                              max(text_width(line, 6.5) for line in text.splitlines()) + 4, 2 * 6.5 * 1.15 + 3)
+        placed.append(box)
+        x, y = to_points.data((box[0] + box[1]) / 2, (box[2] + box[3]) / 2)
+        ax.text(x, y, text, ha="center", va="center", fontsize=6.5, linespacing=1.1,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                color="#333333", zorder=5, clip_on=False, parse_math=False,
+                gid=f"span-label {start:%Y-%m-%d} {end:%Y-%m-%d}")
     return {"span"}
+
+
+class _Points:
+    """An axes' data coordinates in points from its lower left, as laid out before drawing (close enough to
+    keep labels apart), and a free place for a label box."""
+
+    def __init__(self, ax):
+        (self.x0, self.x1), (self.y0, self.y1) = ax.get_xlim(), ax.get_ylim()
+        box = ax.get_position()
+        self.width = box.width * ax.figure.get_figwidth() * 72
+        self.height = box.height * ax.figure.get_figheight() * 72
+
+    def points(self, x: float, y: float) -> tuple[float, float]:
+        return ((x - self.x0) / (self.x1 - self.x0) * self.width, (y - self.y0) / (self.y1 - self.y0) * self.height)
+
+    def data(self, px: float, py: float) -> tuple[float, float]:
+        return (self.x0 + px / self.width * (self.x1 - self.x0), self.y0 + py / self.height * (self.y1 - self.y0))
+
+    def place(self, placed: list, x: float, y: float, width: float, height: float) -> tuple:
+        """A box of ``width`` x ``height`` points centred as near (x, y) as it can be, within the axes and
+        clear of the ``placed`` boxes (left, right, bottom, top): tried there, then higher, then lower."""
+        cx, cy = self.points(x, y)
+        cx = min(max(cx, width / 2 + 1), self.width - width / 2 - 1)
+        cy = min(max(cy, height / 2 + 2), self.height - height / 2 - 2)
+        step = height + 2
+        tries = [cy + k * step for k in range(8)] + [cy - k * step for k in range(1, 8)]
+        inside = [c for c in tries if height / 2 <= c <= self.height - height / 2] or [cy]
+        for c in inside:
+            box = (cx - width / 2, cx + width / 2, c - height / 2, c + height / 2)
+            if not any(box[0] < b[1] and box[1] > b[0] and box[2] < b[3] and box[3] > b[2] for b in placed):
+                return box
+        return (cx - width / 2, cx + width / 2, inside[0] - height / 2, inside[0] + height / 2)
 
 
 def _ranges(ax, ranges: list, top: float, alpha: float) -> set[str]:
     """Months known only within limits: a vertical line from the lower to the upper limit with caps.
-    With no upper limit the line ends in a triangle at the top ('range-open'); with a limit off the scale
-    it runs to the top, where the limit is written ('range-clipped')."""
+    Where the upper limit is off the scale or there is none, a short stub up from the lower limit ends in a
+    triangle ('range-open'): the month is at least that, and the mark stands no taller than the data says."""
     if not ranges:
         return set()
-    colour, ceiling = BASIS_COLOURS["bounded"], top * 0.97
+    colour, stub = BASIS_COLOURS["bounded"], top * STUB
     segments, caps, open_ends = [], [], []
     for i, cell in ranges:
-        upper = ceiling if cell.high is None or cell.high > top else cell.high
+        on_scale = cell.high is not None and cell.high <= top
+        upper = cell.high if on_scale else min(cell.low + stub, top * 0.97)
         segments.append([(i, cell.low), (i, upper)])
         caps.append([(i - 0.22, cell.low), (i + 0.22, cell.low)])
-        if cell.high is None:
-            open_ends.append(i)
-        elif cell.high <= top:
+        if on_scale:
             caps.append([(i - 0.22, cell.high), (i + 0.22, cell.high)])
+        else:
+            open_ends.append((i, upper))
     style = {"colors": [colour], "alpha": alpha, "zorder": 3}
     ax.add_collection(LineCollection(segments, linewidths=2.2, capstyle="butt", gid="ranges", **style), autolim=False)
     ax.add_collection(LineCollection(caps, linewidths=2, gid="range-caps", **style), autolim=False)
-    drawn = {"bounded"}
-    if open_ends:
-        ax.plot(open_ends, [ceiling] * len(open_ends), marker="^", markersize=6, linestyle="", color=colour,
-                alpha=alpha, zorder=3, gid="range-open")
-        drawn.add("open")
-    if _label_clipped(ax, ranges, top):
-        drawn.add("clipped")
-    return drawn
+    if not open_ends:
+        return {"bounded"}
+    ax.plot([x for x, _ in open_ends], [y for _, y in open_ends], marker="^", markersize=6, linestyle="",
+            color=colour, alpha=alpha, zorder=3, gid="range-open")
+    return {"bounded", "open"}
 
 
-def _label_clipped(ax, ranges: list, top: float) -> bool:
-    """Write '≤N' once at the start of each run of neighbouring months whose upper limit N is off the scale."""
+STUB = 0.12  # the length of an open range's stub, as a share of the axis height
+
+
+def _label_clipped(ax, ranges: list, top: float) -> list[tuple]:
+    """Write '≤N' once at the start of each run of neighbouring months whose upper limit N is off the scale;
+    returns the boxes written, in points (see ``_Points``)."""
     runs: list[list] = []
     for i, cell in ranges:
         if cell.high is None or cell.high <= top:
@@ -456,19 +507,19 @@ def _label_clipped(ax, ranges: list, top: float) -> bool:
             runs[-1].append((i, cell))
         else:
             runs.append([(i, cell)])
-    box = ax.get_position()
-    months_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (box.width * ax.figure.get_figwidth() / PT)
-    last_end, row = -np.inf, 0
+    to_points = _Points(ax)
+    boxes: list[tuple] = []
     for run in runs:
         i, cell = run[0]
         text = f"≤{cell.high:,}"
-        row = 1 - row if i - 0.3 < last_end else 0  # one line lower where it would run into the last one
-        last_end = i - 0.3 + text_width(text, 7) * months_per_pt
-        y = top * 0.985 - row * 10 / (box.height * ax.figure.get_figheight() / PT) * top
-        ax.text(i - 0.3, y, text, ha="left", va="top", fontsize=7, fontweight="bold",
+        width = text_width(text, 7)
+        box = to_points.place(boxes, i - 0.3 + (width / 2) / to_points.width * (to_points.x1 - to_points.x0),
+                              top * 0.985, width, 10)
+        boxes.append(box)
+        ax.text(*to_points.data(box[0], box[3]), text, ha="left", va="top", fontsize=7, fontweight="bold",
                 color=BASIS_COLOURS["bounded"], zorder=4, gid=f"range-clipped {cell.month}",
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-    return bool(runs)
+    return boxes
 
 
 def _unknown(ax, unknown: list, top: float) -> None:
@@ -557,7 +608,8 @@ def multi_month_claims(data=None, month: str | None = None, span: tuple[str, str
         rows = _span_rows(t, months, country, metric)
         averages = [per_month(r.claimed, r.period_start, r.period_end) for r in rows.itertuples()]
         _highlight(ax, months, month)
-        drawn |= _series_panel(ax, t, months, country, metric, alpha=0.5, at_least=max(averages, default=0) * 1.25)
+        drawn |= _series_panel(ax, t, months, country, metric, alpha=0.5, at_least=max(averages, default=0) * 1.25,
+                               labels=False)  # the span lines below carry the totals
         if ax is axes[0]:
             _month_axis(list(axes), months, month)  # shared by all three: the spans need the x limits
         statuses |= _draw_spans(ax, rows, averages, months)
@@ -661,39 +713,49 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
     t = Tables.of(data)
     months = window(t, month, span)
     rows = _contested(t, months)
-    fig = _new_figure(14, max(3.0, 1.7 + 0.42 * len(rows)))
+    focus = month_bounds(month) if month in months else None
+    labels = [f"{short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
+              f" · {metric_words(row.metric)} ({row.kind.replace('_', ' ')})" for row in rows.itertuples(index=False)]
+    texts = [_disagreement_text(t, row) for row in rows.itertuples(index=False)]
+    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="the figure the series follows"),
+               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="the other figure"),
+               Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series")]
+    if focus:
+        handles.append(Patch(facecolor=HIGHLIGHT, label=f"touches {month_name(month)}"))
+    # wide enough for every label and written figure at full length: the track is TRACK points, the text its own
+    left = max([text_width(label, 8) for label in labels] + [0]) + 12
+    written = max([text_width(line, TEXT_SIZE) for text in texts for line in text.split("\n")] + [0]) + 8
+    right_end = TEXT_AT + written / TRACK
+    width = (left + TRACK * (right_end + 0.03) + _legend_width(handles, None)) * PT
+    fig = _new_figure(max(10.0, width) if texts else 14, max(3.0, 1.7 + 0.42 * len(rows)))
     ax = fig.subplots()
     title = f"Where the sources disagree\nfigures for periods touching {_period_words(months)}"
     if rows.empty:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No disagreements touch these months.", ha="center", va="center", transform=ax.transAxes)
         return _finish(fig, t, title, ("discrepancies",), panel_titles=False)
-    focus = month_bounds(month) if month in months else None
-    labels, series_drawn = [], False
+    series_drawn = False
     for y, row in enumerate(rows.itertuples(index=False)):
         if focus and row.period_start <= focus[1] and row.period_end >= focus[0]:
             ax.axhspan(y - 0.5, y + 0.5, color=HIGHLIGHT, zorder=0, gid=f"highlight-row {y}")
         series_drawn |= _disagreement_row(ax, t, y, row)
-        labels.append(f"{short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
-                      f" · {metric_words(row.metric)} ({row.kind.replace('_', ' ')})")
+        ax.text(TEXT_AT, y, texts[y], va="center", ha="left", fontsize=TEXT_SIZE, color="#333333", linespacing=1.25,
+                parse_math=False, gid=f"written {y}")
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(-0.03, TEXT_AT + 2.7)
+    ax.set_xlim(-0.03, right_end)
     ax.set_xticks([])
     ax.grid(False)
     ax.axvline(TEXT_AT - 0.05, color="#cccccc", linewidth=0.8)
     ax.set_xlabel("each row is drawn from 0 (left) to its largest figure; the figures are written on the right")
-    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="the figure the series follows"),
-               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="the other figure")]
-    if series_drawn:
-        handles.append(Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series"))
-    if focus:
-        handles.append(Patch(facecolor=HIGHLIGHT, label=f"touches {month_name(month)}"))
-    left = max(text_width(label, 8) for label in labels) + 12
+    if not series_drawn:
+        handles.pop(2)
     return _finish(fig, t, title, ("discrepancies", "monthly"), (), handles, None, left=left, panel_titles=False)
 
 
 TEXT_AT = 1.12  # where the written figures start, in the row's scale (the track runs 0 to 1)
+TRACK = 150  # the track's width in points
+TEXT_SIZE = 7.2
 
 
 SERIES_SIDES = ("series_sum", "series_limits")
@@ -753,32 +815,31 @@ def _disagreement_row(ax, t: Tables, y: int, row) -> bool:
         marker, colour, size = styles["series" if from_series.get(side) else side]
         ax.plot([value / scale], [y], marker=marker, color=colour, markersize=size, linestyle="", zorder=3,
                 gid=f"value-{side} {y}")
+    return series is not None or any(from_series.values())
+
+
+def _disagreement_text(t: Tables, row) -> str:
+    """The two sides of a disagreement as written beside its track, in full (and the series' own figure)."""
+    from_series = {x: getattr(row, f"side_{x}") in SERIES_SIDES for x in ("a", "b")}
     words = []
     for x, ids in (("a", row.source_a), ("b", row.source_b)):
-        who = "the series" if from_series[x] else _clip(t.names(ids, limit=2, short=True), 40)
-        words.append(f"{'●' if x == 'a' else '■'} {who}: {_clip(side_words(row, x), 70)}")
+        who = "the series" if from_series[x] else t.names(ids, limit=2, short=True)
+        words.append(f"{'●' if x == 'a' else '■'} {who}: {side_words(row, x)}")
+    series = _series_value(t, row)
     if series is not None and not any(from_series.values()):
         words[-1] += f"   ◆ the series: {series:,}"
-    ax.text(TEXT_AT, y, "\n".join(words), va="center", ha="left", fontsize=7.2, color="#333333", linespacing=1.25,
-            clip_on=True, parse_math=False)
-    return series is not None or any(from_series.values())
+    return "\n".join(words)
 
 
 # --- figure 5: year to date ---------------------------------------------------------------------------------------
 
-def _cumulative(t: Tables, months: list[str], metric: str, country: str) -> list[tuple[int, bool] | None]:
-    """For each month drawn, the series summed from January: (total or lower limit, exact?); None where
-    January of that year is outside the series or nothing above zero is known."""
+def _cumulative(t: Tables, months: list[str], metric: str, country: str) -> list[tuple[int, int | None] | None]:
+    """For each month drawn, the total from its January to its end as the figures allow it (``tally total``):
+    (low, high), high None where there is no upper limit; None where nothing bounds it."""
     out = []
     for m in months:
-        january = f"{m[:4]}-01"
-        cells = [t.cell(x, country, metric) for x in months_between(january, m)] if january >= t.first else [None]
-        if any(c is None for c in cells):
-            out.append(None)
-            continue
-        low = sum(c.value if c.known else c.low for c in cells)
-        exact = all(c.known for c in cells)
-        out.append((low, exact) if exact or low > 0 else None)
+        total = t.totals.total(f"{m[:4]}-01..{m}", metric, country)
+        out.append(None if total.basis == "unknown" else (total.low, total.high))
     return out
 
 
@@ -816,13 +877,14 @@ def year_to_date(data=None, month: str | None = None, span: tuple[str, str] | No
     _mark_events(list(axes), events)
     styles = {
         "exact": Line2D([], [], color=PALETTE[0], marker="o", markersize=3.5, label="the series, summed"),
-        "at_least": Line2D([], [], color=PALETTE[0], linestyle=(0, (4, 2)), label="…at least (months not exact)"),
+        "at_least": Line2D([], [], color=PALETTE[0], linestyle=(0, (4, 2)), label="…at least (not known exactly)"),
+        "between": Patch(facecolor=PALETTE[0], alpha=0.15, label="…between these limits"),
         "outlet": Line2D([], [], marker="D", linestyle="", color=PALETTE[3], label="a running tally (outlet)"),
         "centcom": Line2D([], [], marker="s", linestyle="", color=PALETTE[0], markeredgecolor="black",
                           label="a running tally (CENTCOM)"),
     }
     handles = [styles[k] for k in styles if k in kinds] + _extra_handles(month, months, events)
-    if not {"exact", "at_least", "outlet", "centcom"} & kinds:
+    if not {"exact", "at_least", "between", "outlet", "centcom"} & kinds:
         axes[0].text(0.5, 0.5, "No year-to-date total is known for these months.", transform=axes[0].transAxes,
                      ha="center", va="center", fontsize=9, color="#555555")
     title = f"Year to date, {COUNTRY_WORDS[country]}: the series against running tallies\n{_period_words(months)}"
@@ -830,26 +892,34 @@ def year_to_date(data=None, month: str | None = None, span: tuple[str, str] | No
 
 
 def _draw_cumulative(ax, t: Tables, months: list[str], metric: str, country: str) -> set[str]:
+    """Each year's total to the end of each month: a line where it is exact, a dashed line at its lower limit
+    where only that is known (never at zero), a band up to its upper limit where there is one."""
     cum = _cumulative(t, months, metric, country)
     kinds: set[str] = set()
     for year in sorted({m[:4] for m in months}):
-        idx = [i for i, m in enumerate(months) if m[:4] == year and cum[i] is not None]
-        if not idx:
-            continue
+        idx = [i for i, m in enumerate(months) if m[:4] == year]
         starts = months[idx[0]].endswith("-01")  # a year drawn from its January starts at zero
         xs = ([idx[0] - 0.5] if starts else []) + [i + 0.5 for i in idx]
-        ys = ([0] if starts else []) + [cum[i][0] for i in idx]
-        exact = ([True] if starts else []) + [cum[i][1] for i in idx]
+        cells = ([(0, 0)] if starts else []) + [cum[i] for i in idx]
+        low = np.array([np.nan if c is None else c[0] for c in cells], dtype=float)
+        high = np.array([np.nan if c is None or c[1] is None else c[1] for c in cells], dtype=float)
+        if np.any(high > low):
+            ax.fill_between(xs, low, high, where=~np.isnan(high), color=PALETTE[0], alpha=0.15, linewidth=0,
+                            zorder=2, gid=f"cumulative-band {year}")
+            kinds.add("between")
+        exact = low == high
         for k in range(1, len(xs)):
-            if idx and xs[k] - xs[k - 1] > 1:
-                continue  # a gap: nothing known above zero in between
-            style = "-" if exact[k] else (0, (4, 2))
-            ax.plot(xs[k - 1:k + 1], ys[k - 1:k + 1], color=PALETTE[0], linewidth=1.6, linestyle=style, zorder=3)
-            kinds.add("exact" if exact[k] else "at_least")
-        ax.plot([x for x, e in zip(xs, exact) if e], [y for y, e in zip(ys, exact) if e], "o", color=PALETTE[0],
-                markersize=3.5, zorder=4, gid=f"cumulative {year}")
-        if len(xs) == 1:
-            kinds.add("exact" if exact[0] else "at_least")
+            if np.isnan(low[k - 1]) or np.isnan(low[k]) or (not exact[k] and low[k] == 0):
+                continue  # nothing known, or only an upper limit: the band says it
+            solid = exact[k - 1] and exact[k]
+            ax.plot(xs[k - 1:k + 1], low[k - 1:k + 1], color=PALETTE[0], linewidth=1.6, zorder=3,
+                    linestyle="-" if solid else (0, (4, 2)), gid=f"cumulative-{'exact' if solid else 'low'} {year}")
+            kinds.add("exact" if solid else "at_least")
+        points = [k for k in range(len(xs)) if exact[k] and not (starts and k == 0)]
+        if points:
+            ax.plot([xs[k] for k in points], [low[k] for k in points], "o", color=PALETTE[0], markersize=3.5,
+                    zorder=4, gid=f"cumulative {year}")
+            kinds.add("exact")
     ax.set_ylim(bottom=0)
     return kinds
 
@@ -998,4 +1068,28 @@ def point_in_time(table: pd.DataFrame, metrics: list[str] | None = None) -> Figu
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
     fig.suptitle("Counts at a moment and counts so far, as each source gave them")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+@themed
+def operations_per_day(table: pd.DataFrame) -> Figure:
+    """One panel per country of ``explore.operations_per_day``: each exact operations figure a line across
+    the days it covers at its operations per day; a month thin, a longer or shorter span thick."""
+    countries = [c for c in COUNTRIES if c in set(table["country"])]
+    fig = _new_figure(11, 2.2 * len(countries) + 1.2)
+    axes = fig.subplots(len(countries), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, country in zip(axes, countries):
+        rows = table[table["country"] == country]
+        for month_long, part in rows.groupby(rows["period_kind"].eq("month"), sort=True):
+            ax.hlines(part["per_day"], part["period_start"], part["period_end"] + pd.Timedelta(days=1),
+                      color=PALETTE[0] if month_long else PALETTE[3], linewidth=1.6 if month_long else 4,
+                      alpha=0.9, gid=f"per-day {country} {'months' if month_long else 'spans'}")
+        ax.set_title(COUNTRY_WORDS[country], fontsize=10)
+        ax.set_ylabel("operations\na day")
+        ax.set_ylim(bottom=0)
+    handles = [Line2D([], [], color=PALETTE[0], linewidth=1.6, label="a month's figure"),
+               Line2D([], [], color=PALETTE[3], linewidth=4, label="a quarter, half year or other span")]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8)
+    fig.suptitle("Operations per day, each exact figure across the days it covers")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

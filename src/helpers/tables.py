@@ -301,6 +301,13 @@ class Tables:
         return cls.load(Paths.at(data))
 
     @cached_property
+    def totals(self):
+        """``reconcile.totals.Totals`` over these tables' claims: the total of any span of months."""
+        from .reconcile.totals import Totals  # the same layer; imported here as reconcile reads tables
+
+        return Totals(self.claims)
+
+    @cached_property
     def months(self) -> list[str]:
         """Every month of the series, in order."""
         present = sorted(set(self.monthly["month"]))

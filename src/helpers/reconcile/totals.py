@@ -119,15 +119,20 @@ def _who(groups) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _used(claims: pd.DataFrame) -> list:
+    """The claims' groups that the series uses (the series sets the others aside)."""
+    groups = make_groups(to_claims(claims))
+    supersede_aliases(aliases(groups) + relabels(groups))
+    Series(groups)
+    return [g for g in groups if g.status == "used"]
+
+
 class _Solved:
     """The network of one family with the span added, solved with the figures the series uses."""
 
-    def __init__(self, claims: pd.DataFrame, span: tuple[int, int], metric: str):
-        groups = make_groups(to_claims(claims))
-        supersede_aliases(aliases(groups) + relabels(groups))
-        Series(groups)  # sets which groups the series uses (and which it sets aside)
+    def __init__(self, used: list, span: tuple[int, int], metric: str):
         family = FAMILY_OF[metric]
-        used = [g for g in groups if g.status == "used" and FAMILY_OF.get(g.metric) == family]
+        used = [g for g in used if FAMILY_OF.get(g.metric) == family]
         members = [g for months, comp in components(used)
                    if months[0] <= span[1] and span[0] <= months[1] for g in comp]
         ranges = {span} | {r for g in members for r in _ranges(g)}
@@ -229,11 +234,46 @@ def _ranges(g) -> set:
     return {k[0] for k, _, _ in group_bounds(g)}
 
 
+class Totals:
+    """Totals over any number of spans from one claims table: the figures the series uses are worked out
+    once (most of the cost), each span's network on demand."""
+
+    def __init__(self, claims: pd.DataFrame):
+        self.claims = claims
+        self._used = _used(claims)
+
+    def total(self, span: str, metric: str, country: str = "all") -> Total:
+        """The total of ``metric`` over ``span`` (see ``parse_span``) for ``country``."""
+        first, last = parse_span(span)
+        _check(metric, country)
+        return _total(_Solved(self._used, (first, last), metric), first, last, metric, country)
+
+    def by_year(self, metric: str, country: str = "all") -> pd.DataFrame:
+        """One row per calendar year from the first to the last year of the core figures: the total, how
+        it is known, and the sentence that says so."""
+        dated = self.claims[self.claims["metric"].isin(CORE_METRICS) & self.claims["period_start"].notna()]
+        rows = []
+        for year in range(dated["period_start"].min().year, dated["period_end"].max().year + 1):
+            t = self.total(str(year), metric, country)
+            rows.append({"year": year, "value": t.value, "low": t.low, "high": t.high, "basis": t.basis,
+                         "how": t.sentence, "claims": len(t.claims)})
+        out = pd.DataFrame(rows)
+        for col in ("value", "high"):
+            out[col] = out[col].astype("Int64")
+        return out
+
+
 def total(claims: pd.DataFrame, span: str, metric: str, country: str = "all") -> Total:
     """The total of ``metric`` over ``span`` (see ``parse_span``) for ``country``, from the claims table."""
-    first, last = parse_span(span)
-    _check(metric, country)
-    solved = _Solved(claims, (first, last), metric)
+    return Totals(claims).total(span, metric, country)
+
+
+def by_year(claims: pd.DataFrame, metric: str, country: str = "all") -> pd.DataFrame:
+    """``Totals.by_year`` for a claims table."""
+    return Totals(claims).by_year(metric, country)
+
+
+def _total(solved: _Solved, first: int, last: int, metric: str, country: str) -> Total:
     key = ((first, last), country, metric)
     lo, hi = solved.bounds(key)
     tiled_lo, lo_parts = solved.tiling((first, last), country, metric, "lo")
@@ -269,21 +309,4 @@ def total(claims: pd.DataFrame, span: str, metric: str, country: str = "all") ->
         basis, text = "unknown", f"No figure on record bounds {noun} in {place} for {period}"
     return Total(first, last, country, metric, int(lo), None if hi == INF else int(hi), basis, text + ".",
                  claims_behind, how)
-
-
-def by_year(claims: pd.DataFrame, metric: str, country: str = "all") -> pd.DataFrame:
-    """One row per calendar year from the first to the last year of the core figures: the total, how it is
-    known, and the sentence that says so."""
-    dated = claims[claims["metric"].isin(CORE_METRICS) & claims["period_start"].notna()]
-    years = range(dated["period_start"].min().year, dated["period_end"].max().year + 1)
-    rows = []
-    for year in years:
-        t = total(claims, str(year), metric, country)
-        rows.append({"year": year, "value": t.value, "low": t.low, "high": t.high, "basis": t.basis,
-                     "how": t.sentence, "claims": len(t.claims)})
-    out = pd.DataFrame(rows)
-    for col in ("value", "high"):
-        out[col] = out[col].astype("Int64")
-    return out
-
 
