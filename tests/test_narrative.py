@@ -211,6 +211,12 @@ def _ints(*columns) -> set[int]:
     return {int(v) for col in columns for v in col if not pd.isna(v)}
 
 
+def _amount_words(total) -> str:
+    if total.high is None:
+        return f"at least {total.low:,}"
+    return f"between {total.low:,} and {total.high:,}"
+
+
 def allowed_numbers(t: Tables, month: str) -> tuple[set[int], set[int]]:
     """(every number the month's prose may state, the zeros the data itself states), computed here from
     the tables, independently of the narrative module."""
@@ -225,6 +231,9 @@ def allowed_numbers(t: Tables, month: str) -> tuple[set[int], set[int]]:
         allowed |= _ints((both["value"] - both["value_then"]).abs())
     year = m[(m["month"] >= f"{month[:4]}-01") & (m["month"] <= month)]
     allowed |= _ints(year.assign(lo=year["value"].fillna(year["low"])).groupby(["country", "metric"])["lo"].sum())
+    for metric in CORE_METRICS:  # the year to date, as `tally total` gives it
+        ytd = t.totals.total(f"{month[:4]}-01..{month}", metric)
+        allowed |= {ytd.low} | ({ytd.high} if ytd.high is not None else set())
     start, end = pd.Timestamp(f"{month}-01"), pd.Timestamp(f"{month}-01") + pd.offsets.MonthEnd(0)
     touches = lambda df: df[(df["period_start"] <= end) & (df["period_end"] >= start)]  # noqa: E731
     spans = this[this["span_total"].notna()] if "span_total" in this else this.iloc[:0]
@@ -277,7 +286,9 @@ def test_stated_month_headline_split_changes_and_sources(fake):
     assert "Compared with January 2023, operations rose by two from 30" in text
     assert "**By country.** Iraq, 21 operations, four killed and 11 detained; Syria, 11 operations" in text
     assert "In Iraq, 21 operations were partnered and none was U.S.-only." in text
-    assert "**Year to date.** From January to February 2023, the monthly series adds up to 62 operations" in text
+    ytd = fake.totals.total("2023-01..2023-02", "operations")  # tally total's bounds, as the chart draws them
+    assert f"**Year to date.** From January to February 2023, the figures allow between {ytd.low} and {ytd.high:,} " \
+           "operations" in text
 
 
 def test_bounded_and_unknown_cells_read_as_words(fake):
@@ -286,7 +297,8 @@ def test_bounded_and_unknown_cells_read_as_words(fake):
     # the uncertainty section is short: Iraq and Syria together; each country's detail is in the table
     assert "Known only within limits: operations in Iraq and Syria, between 72 and 79." in text
     assert "The table gives each country's figures and how each is known." in text
-    assert "adds up to at least 204 operations" in text and "May 2023 is not known exactly" in text
+    ytd = fake.totals.total("2023-01..2023-05", "operations")
+    assert ytd.low > 0 and f"From January to May 2023, the figures allow {_amount_words(ytd)} operations" in text
     assert "Syria, two killed and five detained" in text  # Syria's unknown operations are left out, not zero
 
 
@@ -307,6 +319,9 @@ def test_quarter_month_names_the_quarter_and_its_figures(fake):
 def test_quarter_end_is_a_running_tally(fake):
     text = month_summary("2024-03", tables=fake)
     assert "**Year to date.** CENTCOM's release of 5 April 2024 put January to March 2024 at 94 operations" in text
+    # the totals come to the same figure: said once, from the release that gives it
+    assert fake.totals.total("2024-01..2024-03", "operations").low == 94
+    assert "From January to March 2024" not in text
 
 
 def test_reported_month_says_whose_figures(fake):
@@ -481,3 +496,13 @@ def test_no_month_reads_at_at_or_one_operations(real):
         text = month_summary(month, tables=real)
         assert " at at " not in text, month
         assert not re.search(r"\bone operations\b", text), month
+
+
+def test_real_year_to_date_is_tally_total(real):
+    """The 2025 narrative's year to date is what ``tally total`` works out from the same claims."""
+    text = month_summary("2025-12", tables=real)
+    paragraph = next(p for p in text.split("\n\n") if p.startswith("**Year to date.**"))
+    for metric, noun in (("operations", "operations"), ("killed", "ISIS operatives killed")):
+        total = real.totals.total("2025-01..2025-12", metric)
+        assert total.basis == "bounded" and total.high is None
+        assert f"at least {total.low} {noun}" in paragraph

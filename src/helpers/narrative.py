@@ -25,7 +25,6 @@ from .words import (
     limits,
     markdown_text,
     month_name,
-    month_runs,
     nouns,
     nouns_short,
     number,
@@ -139,21 +138,16 @@ def _changes(t: Tables, month: str, other: str, against: str) -> list[dict]:
 
 
 def _ytd(t: Tables, month: str) -> dict | None:
-    """The all-country series summed from January: exact where every month is known, else its lower limit."""
+    """Iraq and Syria's total from January to the month as the figures allow it (``tally total``), for each
+    headline metric that the figures bound at all: its low, its high (None: no upper limit) and basis."""
     january = f"{month[:4]}-01"
-    if month == january or january < t.first:
+    if month == january:
         return None
-    months = months_between(january, month)
     totals = {}
     for metric in HEADLINE:
-        cells = [t.cell(m, "all", metric) for m in months]
-        if any(c is None for c in cells):
-            continue
-        low = sum(c.value if c.known else c.low for c in cells)
-        inexact = [c.month for c in cells if not c.known]
-        if low == 0 and inexact:
-            continue  # only upper limits: the months' limits added up say little
-        totals[metric] = {"low": low, "exact": not inexact, "inexact": inexact}
+        total = t.totals.total(f"{january}..{month}", metric, "all")
+        if total.basis != "unknown" and (total.low > 0 or total.high is not None):
+            totals[metric] = {"low": total.low, "high": total.high, "basis": total.basis}
     return {"start": january, "end": month, "totals": totals} if totals else None
 
 
@@ -255,7 +249,7 @@ def _numbers(facts: dict) -> set[int]:
     for ch in facts["changes"]:
         nums.update((ch["from"], ch["to"], abs(ch["difference"])))
     for total in (facts["ytd"] or {}).get("totals", {}).values():
-        nums.add(total["low"])
+        nums.update(v for v in (total["low"], total["high"]) if v is not None)
     for span in facts["tallies"] + facts["spans"]:
         nums.update(value for f in span["figures"].values() for value, _ in f.values())
     for lead in facts["leads"]:
@@ -448,17 +442,30 @@ def _year_to_date(f: dict, t: Tables) -> str:
     if ytd:
         span = span_name(month_bounds(ytd["start"])[0], month_bounds(ytd["end"])[1])
         totals = ytd["totals"]
-        figures = [f"{'' if x['exact'] else 'at least '}{number(x['low'])} {noun}"
-                   for x, noun in zip(totals.values(), nouns(list(totals)))]
-        text.append(f"From {span}, the monthly series adds up to {join(figures)}.")
-        inexact = sorted({m for x in ytd["totals"].values() for m in x["inexact"]})
-        if inexact:
-            text.append(f"Where it says at least, {month_runs(inexact)} {'is' if len(inexact) == 1 else 'are'}"
-                        " not known exactly.")
+        figures = [f"{_amount(x['low'], x['high'])} {noun}" for x, noun in zip(totals.values(), nouns(list(totals)))]
+        exact = all(x["low"] == x["high"] for x in totals.values())
+        if not (exact and _restated(totals, f["tallies"])):
+            text.append(f"From {span}, the figures {'come to' if exact else 'allow'} {join(figures)}"
+                        f"{'' if exact else ' (`tally total` shows how each follows)'}.")
     for tally in f["tallies"]:
         span = span_name(tally["period_start"], tally["period_end"])
         text.append(f"{_names(t, tally['source_ids'])} put {span} {_at(_figure_list(tally['figures']['all']))}.")
     return ("**Year to date.** " + " ".join(text)) if text else ""
+
+
+def _restated(totals: dict, tallies: list[dict]) -> bool:
+    """Whether a published year-to-date tally already gives every exact total (then it is not said twice)."""
+    given = [t["figures"].get("all", {}) for t in tallies]
+    return any(all(m in g and g[m] == (x["low"], "exact") for m, x in totals.items()) for g in given)
+
+
+def _amount(low: int, high: int | None) -> str:
+    """201; at least 78; between 94 and 196 (a total's bounds in words)."""
+    if low == high:
+        return number(low)
+    if high is None:
+        return f"at least {number(low)}"
+    return f"at most {number(high)}" if low == 0 else f"between {number(low)} and {number(high)}"
 
 
 def _figure_list(figures: dict) -> str:
