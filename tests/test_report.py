@@ -357,3 +357,31 @@ def test_figures_drawn_over_two_processes_are_those_drawn_in_one(real):
     for name in sections.FIGURES:
         svg = getattr(one, name).data["image/svg+xml"]
         assert svg.startswith("<?xml") and svg == getattr(two, name).data["image/svg+xml"], name
+
+
+def test_a_report_kernel_client_is_ready_with_its_channels_as_jupyter_client_leaves_them(built):
+    """``QuickClient.wait_for_ready`` (public API only) returns once the kernel is heard on both channels,
+    having read the replies to any extra ``kernel_info`` requests: the next shell reply is the next request's."""
+    import asyncio
+
+    from helpers.report import _warm
+    from helpers.report.kernels import ForkedKernelManager, QuickClient
+
+    async def run():
+        _warm.warm_up(str(built.root))
+        manager = ForkedKernelManager(kernel_name="python3")
+        await manager.start_kernel(cwd=str(built.root))
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            assert isinstance(client, QuickClient)
+            assert not await client.shell_channel.msg_ready()
+            asked = client.execute("6 * 7", silent=False)
+            reply = await client.get_shell_msg(timeout=30)
+            assert reply["parent_header"]["msg_id"] == asked and reply["content"]["status"] == "ok"
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+
+    asyncio.run(run())

@@ -6,7 +6,7 @@ import pytest
 
 from helpers.build import load_claims
 from helpers.cli import main
-from helpers.reconcile.totals import by_year, parse_span, total
+from helpers.reconcile.totals import Totals, by_year, parse_span, total
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,24 @@ def _figure(claims, start, end, metric, country="all", kind="centcom_release"):
                   & (claims["country"] == country) & (claims["kind"] == kind) & (claims["qualifier"] == "exact")]
     assert rows["value"].nunique() == 1
     return int(rows["value"].iloc[0])
+
+
+def test_bounds_alone_are_the_totals_bounds(claims):
+    """``Totals.bounds`` (all the figures added at once, for charts) gives ``total``'s low and high for every
+    running total of every year, metric and country: the same fixpoint, whatever the order."""
+    totals = Totals(claims)
+    years = range(claims["period_start"].min().year, claims["period_end"].max().year + 1)
+    bounded = 0
+    for year in years:
+        for month in range(1, 13):
+            span = f"{year}-01..{year}-{month:02d}"
+            for metric in ("operations", "partnered_operations", "killed", "detained"):
+                for country in ("all", "iraq", "syria"):
+                    t = totals.total(span, metric, country)
+                    expected = None if t.basis == "unknown" else (t.low, t.high)
+                    assert totals.bounds(span, metric, country) == expected, (span, metric, country)
+                    bounded += t.basis == "bounded"
+    assert bounded > 50  # the check covers spans known only within limits, not just exact ones
 
 
 def test_parse_span():

@@ -139,15 +139,14 @@ def _changes(t: Tables, month: str, other: str, against: str) -> list[dict]:
 
 def _ytd(t: Tables, month: str) -> dict | None:
     """Iraq and Syria's total from January to the month as the figures allow it (``tally total``), for each
-    headline metric that the figures bound at all: its low, its high (None: no upper limit) and basis."""
+    headline metric that the figures bound at all: its low and its high (None: no upper limit)."""
     january = f"{month[:4]}-01"
     if month == january:
         return None
     totals = {}
     for metric in HEADLINE:
-        total = t.totals.total(f"{january}..{month}", metric, "all")
-        if total.basis != "unknown" and (total.low > 0 or total.high is not None):
-            totals[metric] = {"low": total.low, "high": total.high, "basis": total.basis}
+        if bounds := t.totals.bounds(f"{january}..{month}", metric, "all"):
+            totals[metric] = {"low": bounds[0], "high": bounds[1]}
     return {"start": january, "end": month, "totals": totals} if totals else None
 
 

@@ -836,11 +836,7 @@ def _disagreement_text(t: Tables, row) -> str:
 def _cumulative(t: Tables, months: list[str], metric: str, country: str) -> list[tuple[int, int | None] | None]:
     """For each month drawn, the total from its January to its end as the figures allow it (``tally total``):
     (low, high), high None where there is no upper limit; None where nothing bounds it."""
-    out = []
-    for m in months:
-        total = t.totals.total(f"{m[:4]}-01..{m}", metric, country)
-        out.append(None if total.basis == "unknown" else (total.low, total.high))
-    return out
+    return [t.totals.bounds(f"{m[:4]}-01..{m}", metric, country) for m in months]
 
 
 def _tallies(t: Tables, months: list[str], metric: str, country: str) -> pd.DataFrame:

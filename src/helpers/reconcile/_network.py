@@ -227,6 +227,21 @@ def apply(net: Network, s: State, groups: list[Group]) -> State | None:
     return s
 
 
+def apply_together(net: Network, s: State, groups: list[Group]) -> State | None:
+    """``apply`` with every group's bounds set first and one propagation after: the same bounds when all
+    the groups hold together (propagation reaches one fixpoint whatever the order), in fewer steps."""
+    s = s.copy()
+    changed: list[int] = []
+    try:
+        for g in groups:
+            for key, lo, hi in group_bounds(g):
+                s.tighten(net.index[key], lo, hi, -1 - g.gid, changed)
+        propagate(net, s, changed)
+    except Conflict:
+        return None
+    return s
+
+
 @dataclass
 class Solution:
     """One family over one stretch of months: the network, the final bounds, the groups in use."""

@@ -20,7 +20,7 @@ from ..months import month_end, month_start
 from ..vocab import CORE_METRICS, COUNTRIES
 from ..words import COUNTRY_WORDS, METRIC_NOUNS, months_phrase, qualified
 from ._groups import INF, aliases, make_groups, relabels, supersede_aliases, to_claims
-from ._network import FAMILIES, FAMILY_OF, Network, Series, State, apply, components, group_bounds
+from ._network import FAMILIES, FAMILY_OF, Network, Series, State, apply, apply_together, components, group_bounds
 
 _ONE = r"(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?"
 SPAN_HELP = "YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn, or two of these joined by '..' (2025-07..2025-12)"
@@ -130,7 +130,9 @@ def _used(claims: pd.DataFrame) -> list:
 class _Solved:
     """The network of one family with the span added, solved with the figures the series uses."""
 
-    def __init__(self, used: list, span: tuple[int, int], metric: str):
+    def __init__(self, used: list, span: tuple[int, int], metric: str, together: bool = False):
+        """``together``: the figures added all at once (the same bounds, sooner, but a bound's recorded
+        source may be any relation that gives it rather than the one that gave it first)."""
         family = FAMILY_OF[metric]
         used = [g for g in used if FAMILY_OF.get(g.metric) == family]
         members = [g for months, comp in components(used)
@@ -138,7 +140,8 @@ class _Solved:
         ranges = {span} | {r for g in members for r in _ranges(g)}
         hull = (min(r[0] for r in ranges), max(r[1] for r in ranges))
         self.net = Network(FAMILIES[family], ranges, hull)
-        state = apply(self.net, State(len(self.net.keys)), members)
+        solve = apply_together if together else apply
+        state = solve(self.net, State(len(self.net.keys)), members)
         self.state = state if state is not None else State(len(self.net.keys))
         self.groups = {g.gid: g for g in members}
 
@@ -248,6 +251,16 @@ class Totals:
         _check(metric, country)
         return _total(_Solved(self._used, (first, last), metric), first, last, metric, country)
 
+    def bounds(self, span: str, metric: str, country: str = "all") -> tuple[int, int | None] | None:
+        """``total``'s low and high alone (high None: no upper limit), or None where nothing bounds the
+        span; worked out without tracing how, for a chart or a sentence that needs only the figures."""
+        first, last = parse_span(span)
+        _check(metric, country)
+        lo, hi, _ = _bounds(_Solved(self._used, (first, last), metric, together=True), first, last, country, metric)
+        if lo == 0 and hi == INF:
+            return None
+        return int(lo), None if hi == INF else int(hi)
+
     def by_year(self, metric: str, country: str = "all") -> pd.DataFrame:
         """One row per calendar year from the first to the last year of the core figures: the total, how
         it is known, and the sentence that says so."""
@@ -273,9 +286,9 @@ def by_year(claims: pd.DataFrame, metric: str, country: str = "all") -> pd.DataF
     return Totals(claims).by_year(metric, country)
 
 
-def _total(solved: _Solved, first: int, last: int, metric: str, country: str) -> Total:
-    key = ((first, last), country, metric)
-    lo, hi = solved.bounds(key)
+def _bounds(solved: _Solved, first: int, last: int, country: str, metric: str) -> tuple[float, float, list]:
+    """The span's bounds: its own, or tighter from ranges laid end to end inside it (those ranges)."""
+    lo, hi = solved.bounds(((first, last), country, metric))
     tiled_lo, lo_parts = solved.tiling((first, last), country, metric, "lo")
     tiled_hi, hi_parts = solved.tiling((first, last), country, metric, "hi")
     tiled = []
@@ -283,6 +296,12 @@ def _total(solved: _Solved, first: int, last: int, metric: str, country: str) ->
         lo, tiled = tiled_lo, lo_parts
     if tiled_hi < hi:
         hi, tiled = tiled_hi, tiled + hi_parts
+    return lo, hi, tiled
+
+
+def _total(solved: _Solved, first: int, last: int, metric: str, country: str) -> Total:
+    key = ((first, last), country, metric)
+    lo, hi, tiled = _bounds(solved, first, last, country, metric)
     direct = [g for g in solved.groups.values() if (g.start, g.end, g.country, g.metric)
               == (month_start(first), month_end(last), country, metric)]
     direct = [g for g in direct if g.lo == g.hi == lo == hi]  # a source's figure is the total only if exact

@@ -13,9 +13,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
+from queue import Empty
 
 import zmq
 import zmq.asyncio
+from jupyter_client import protocol_version_info
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -25,6 +29,8 @@ from . import _warm
 from .render import PROVISIONER
 
 GONE_WITHIN = 5.0  # seconds a killed kernel is waited for
+LISTEN_EVERY = 0.01  # seconds between two looks for the new kernel on a channel
+ASK_AGAIN = 1.0  # seconds before kernel_info is asked again of a kernel that has not replied
 
 
 def serve_kernel(argv: list[str], cwd: str, env: dict[str, str]) -> None:
@@ -117,12 +123,60 @@ class ForkedSpecs(KernelSpecManager):
                           metadata={"kernel_provisioner": {"provisioner_name": PROVISIONER}})
 
 
+class QuickClient(AsyncKernelClient):
+    """jupyter_client's asynchronous client, ready as soon as the new kernel is heard on both channels."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Wait, as jupyter_client's client does, for the kernel's reply to ``kernel_info`` on the shell
+        channel and then for a message on IOPub (proof that its subscription is connected). Where no
+        IOPub message comes, jupyter_client's waits a fifth of a second before asking again; this one
+        asks again every 10 ms (each request makes the kernel publish its status), then reads the
+        replies to the extra requests, so that the channels are left as jupyter_client leaves them."""
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        asked, reply, heard = [self.kernel_info()], None, False
+        last_asked = time.monotonic()
+        while reply is None or not heard:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+            if reply is None:
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=LISTEN_EVERY)
+                except Empty:
+                    if time.monotonic() - last_asked > ASK_AGAIN:
+                        asked.append(self.kernel_info())
+                        last_asked = time.monotonic()
+                else:
+                    if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") in asked:
+                        reply = msg
+                        asked.remove(msg["parent_header"]["msg_id"])
+            else:
+                try:
+                    await self.iopub_channel.get_msg(timeout=LISTEN_EVERY)
+                    heard = True
+                except Empty:
+                    asked.append(self.kernel_info())
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+        for _ in asked:  # the extra requests' replies, which come at once from a kernel that is up
+            try:
+                await self.shell_channel.get_msg(timeout=ASK_AGAIN)
+            except Empty:
+                break
+        version = int(reply["content"]["protocol_version"].split(".")[0])
+        if version != protocol_version_info[0]:  # an older kernel: its messages adapted, as jupyter_client does
+            self.session.adapt_version = version
+
+
 class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels are forks of the warm process."""
 
     @default("kernel_spec_manager")
     def forked_specs(self) -> ForkedSpecs:
         return ForkedSpecs(parent=self)
+
+    @default("client_factory")
+    def quick_client(self) -> type:
+        return QuickClient
 
     def client(self, **kwargs):
         """jupyter_client's client, on a context whose sockets try a port again after 5 ms rather than
