@@ -893,30 +893,49 @@ def _draw_cumulative(ax, t: Tables, months: list[str], metric: str, country: str
     cum = _cumulative(t, months, metric, country)
     kinds: set[str] = set()
     for year in sorted({m[:4] for m in months}):
-        idx = [i for i, m in enumerate(months) if m[:4] == year]
-        starts = months[idx[0]].endswith("-01")  # a year drawn from its January starts at zero
-        xs = ([idx[0] - 0.5] if starts else []) + [i + 0.5 for i in idx]
-        cells = ([(0, 0)] if starts else []) + [cum[i] for i in idx]
-        low = np.array([np.nan if c is None else c[0] for c in cells], dtype=float)
-        high = np.array([np.nan if c is None or c[1] is None else c[1] for c in cells], dtype=float)
-        if np.any(high > low):
-            ax.fill_between(xs, low, high, where=~np.isnan(high), color=PALETTE[0], alpha=0.15, linewidth=0,
-                            zorder=2, gid=f"cumulative-band {year}")
-            kinds.add("between")
-        exact = low == high
-        for k in range(1, len(xs)):
-            if np.isnan(low[k - 1]) or np.isnan(low[k]) or (not exact[k] and low[k] == 0):
-                continue  # nothing known, or only an upper limit: the band says it
-            solid = exact[k - 1] and exact[k]
-            ax.plot(xs[k - 1:k + 1], low[k - 1:k + 1], color=PALETTE[0], linewidth=1.6, zorder=3,
-                    linestyle="-" if solid else (0, (4, 2)), gid=f"cumulative-{'exact' if solid else 'low'} {year}")
-            kinds.add("exact" if solid else "at_least")
-        points = [k for k in range(len(xs)) if exact[k] and not (starts and k == 0)]
-        if points:
-            ax.plot([xs[k] for k in points], [low[k] for k in points], "o", color=PALETTE[0], markersize=3.5,
-                    zorder=4, gid=f"cumulative {year}")
-            kinds.add("exact")
+        xs, low, high, starts = _year_to_date_points(months, cum, year)
+        kinds |= _draw_cumulative_band(ax, xs, low, high, year)
+        kinds |= _draw_cumulative_line(ax, xs, low, low == high, starts, year)
     ax.set_ylim(bottom=0)
+    return kinds
+
+
+def _year_to_date_points(months: list[str], cum: list, year: str) -> tuple[list[float], np.ndarray, np.ndarray, bool]:
+    """One year's x positions (month ends) and its totals' lows and highs (NaN: not known, no upper limit);
+    a year drawn from its January starts at zero, at the start of January."""
+    idx = [i for i, m in enumerate(months) if m[:4] == year]
+    starts = months[idx[0]].endswith("-01")
+    xs = ([idx[0] - 0.5] if starts else []) + [i + 0.5 for i in idx]
+    cells = ([(0, 0)] if starts else []) + [cum[i] for i in idx]
+    low = np.array([np.nan if c is None else c[0] for c in cells], dtype=float)
+    high = np.array([np.nan if c is None or c[1] is None else c[1] for c in cells], dtype=float)
+    return xs, low, high, starts
+
+
+def _draw_cumulative_band(ax, xs: list[float], low: np.ndarray, high: np.ndarray, year: str) -> set[str]:
+    if not np.any(high > low):
+        return set()
+    ax.fill_between(xs, low, high, where=~np.isnan(high), color=PALETTE[0], alpha=0.15, linewidth=0,
+                    zorder=2, gid=f"cumulative-band {year}")
+    return {"between"}
+
+
+def _draw_cumulative_line(ax, xs: list[float], low: np.ndarray, exact: np.ndarray, starts: bool,
+                          year: str) -> set[str]:
+    """Solid between exact totals, dashed where either end is only a lower limit; a dot on each exact one."""
+    kinds = set()
+    for k in range(1, len(xs)):
+        if np.isnan(low[k - 1]) or np.isnan(low[k]) or (not exact[k] and low[k] == 0):
+            continue  # nothing known, or only an upper limit: the band says it
+        solid = exact[k - 1] and exact[k]
+        ax.plot(xs[k - 1:k + 1], low[k - 1:k + 1], color=PALETTE[0], linewidth=1.6, zorder=3,
+                linestyle="-" if solid else (0, (4, 2)), gid=f"cumulative-{'exact' if solid else 'low'} {year}")
+        kinds.add("exact" if solid else "at_least")
+    points = [k for k in range(len(xs)) if exact[k] and not (starts and k == 0)]
+    if points:
+        ax.plot([xs[k] for k in points], [low[k] for k in points], "o", color=PALETTE[0], markersize=3.5,
+                zorder=4, gid=f"cumulative {year}")
+        kinds.add("exact")
     return kinds
 
 
