@@ -244,6 +244,7 @@ class Totals:
     def __init__(self, claims: pd.DataFrame):
         self.claims = claims
         self._used = _used(claims)
+        self._bounds: dict[tuple, tuple[int, int | None] | None] = {}  # worked out once per span: charts ask again
 
     def total(self, span: str, metric: str, country: str = "all") -> Total:
         """The total of ``metric`` over ``span`` (see ``parse_span``) for ``country``."""
@@ -256,10 +257,12 @@ class Totals:
         span; worked out without tracing how, for a chart or a sentence that needs only the figures."""
         first, last = parse_span(span)
         _check(metric, country)
-        lo, hi, _ = _bounds(_Solved(self._used, (first, last), metric, together=True), first, last, country, metric)
-        if lo == 0 and hi == INF:
-            return None
-        return int(lo), None if hi == INF else int(hi)
+        key = (first, last, metric, country)
+        if key not in self._bounds:
+            solved = _Solved(self._used, (first, last), metric, together=True)
+            lo, hi, _ = _bounds(solved, first, last, country, metric)
+            self._bounds[key] = None if lo == 0 and hi == INF else (int(lo), None if hi == INF else int(hi))
+        return self._bounds[key]
 
     def by_year(self, metric: str, country: str = "all") -> pd.DataFrame:
         """One row per calendar year from the first to the last year of the core figures: the total, how
