@@ -22,9 +22,10 @@ help: ## list the targets, one line each
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "disis-tally needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@echo "Installing disis-tally and its dependencies into $(VENV) (first run only)..."
-	@# uv installs in seconds where pip takes a minute or more; it compiles the bytecode as pip does (every
-	@# process of the first test run would otherwise compile pandas and matplotlib for itself). Without uv on the PATH, it is put into the
-	@# venv by the system's pip (or the venv's own); if that or uv fails, pip installs everything.
+	@# uv installs in seconds where pip takes a minute or more; it compiles the bytecode as pip does (each
+	@# process of a first test run would otherwise compile pandas and matplotlib for itself). Without uv on
+	@# the PATH, it is put into the venv by the system's pip (or the venv's own); if that or uv fails, pip
+	@# installs everything.
 	@UV=; \
 	if [ "$(INSTALLER)" = uv ]; then \
 		test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
