@@ -4,12 +4,10 @@ artists; every figure for every month of the real data without a warning; the RE
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import subprocess
 import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -18,7 +16,6 @@ import pandas as pd
 import pytest
 
 from helpers import plots
-from helpers.config import Paths
 from helpers.errors import MonthError
 from helpers.months import months_between
 from helpers.tables import Tables, typed
@@ -284,34 +281,20 @@ def test_backend_is_agg_only_when_none_is_chosen(env, expected):
 
 # --- the real data ----------------------------------------------------------------------------------
 
-def draw_months(root: str, months: list[str]) -> list[str]:
-    """Every figure for each of the months, warnings as errors, each laid out and drawn (text included)
-    without rasterising, then closed; returns the problems found."""
-    t = Tables.load(Paths.at(root))
-    problems = []
-    for month in months:
-        for name, draw in plots.FIGURES.items():
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                try:
-                    fig = draw(t, month=month)
-                    fig.draw_without_rendering()
-                    plt.close(fig)
-                except Exception as exc:  # noqa: BLE001 - reported below, with the month and figure
-                    problems.append(f"{name} for {month}: {type(exc).__name__}: {exc}")
-    return problems
-
-
-def test_every_figure_for_every_month_draws_without_a_warning(real):
-    """All 6 figures x every month, shared among a few worker processes (drawing is CPU-bound)."""
-    workers = max(1, min(4, os.cpu_count() or 1))
-    chunks = [real.months[i::workers] for i in range(workers)]
-    if workers == 1:
-        problems = draw_months(str(real.paths.root), chunks[0])
-    else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            problems = [p for found in pool.map(draw_months, [str(real.paths.root)] * workers, chunks) for p in found]
+@pytest.mark.parametrize("name", list(plots.FIGURES))
+def test_every_figure_for_every_month_draws_without_a_warning(real, name):
+    """Each figure for every month, warnings as errors, laid out and drawn (text included) without
+    rasterising. One test per figure, so that pytest-xdist shares them among its workers."""
+    draw, problems = plots.FIGURES[name], []
+    for month in real.months:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                fig = draw(real, month=month)
+                fig.draw_without_rendering()
+                plt.close(fig)
+            except Exception as exc:  # noqa: BLE001 - reported below, with the month
+                problems.append(f"{name} for {month}: {type(exc).__name__}: {exc}")
     assert problems == []
 
 
