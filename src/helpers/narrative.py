@@ -441,7 +441,8 @@ def _year_to_date(f: dict, t: Tables) -> str:
     if ytd:
         span = span_name(month_bounds(ytd["start"])[0], month_bounds(ytd["end"])[1])
         totals = ytd["totals"]
-        figures = [f"{_amount(x['low'], x['high'])} {noun}" for x, noun in zip(totals.values(), nouns(list(totals)))]
+        figures = [f"{limits(x['low'], x['high'], spell=True)} {noun}"
+                   for x, noun in zip(totals.values(), nouns(list(totals)))]
         exact = all(x["low"] == x["high"] for x in totals.values())
         if not (exact and _restated(totals, f["tallies"])):
             text.append(f"From {span}, the figures {'come to' if exact else 'allow'} {join(figures)}"
@@ -456,15 +457,6 @@ def _restated(totals: dict, tallies: list[dict]) -> bool:
     """Whether a published year-to-date tally already gives every exact total (then it is not said twice)."""
     given = [t["figures"].get("all", {}) for t in tallies]
     return any(all(m in g and g[m] == (x["low"], "exact") for m, x in totals.items()) for g in given)
-
-
-def _amount(low: int, high: int | None) -> str:
-    """201; at least 78; between 94 and 196 (a total's bounds in words)."""
-    if low == high:
-        return number(low)
-    if high is None:
-        return f"at least {number(low)}"
-    return f"at most {number(high)}" if low == 0 else f"between {number(low)} and {number(high)}"
 
 
 def _figure_list(figures: dict) -> str:

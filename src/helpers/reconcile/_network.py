@@ -213,30 +213,22 @@ def propagate(net: Network, s: State, start: list[int]) -> None:
                     queued.add(r2)
 
 
-def apply(net: Network, s: State, groups: list[Group]) -> State | None:
-    """A copy of the state with the groups added, or None when they cannot all hold."""
-    s = s.copy()
-    try:
-        for g in groups:
-            changed: list[int] = []
-            for key, lo, hi in group_bounds(g):
-                s.tighten(net.index[key], lo, hi, -1 - g.gid, changed)
-            propagate(net, s, changed)
-    except Conflict:
-        return None
-    return s
+def apply(net: Network, s: State, groups: list[Group], together: bool = False) -> State | None:
+    """A copy of the state with the groups added, or None when they cannot all hold.
 
-
-def apply_together(net: Network, s: State, groups: list[Group]) -> State | None:
-    """``apply`` with every group's bounds set first and one propagation after: the same bounds when all
-    the groups hold together (propagation reaches one fixpoint whatever the order), in fewer steps."""
+    Each group's bounds are propagated as it is added; with ``together``, every group's bounds are set
+    first and propagated once: the same bounds when all the groups hold (propagation reaches one
+    fixpoint whatever the order), in fewer steps, but a bound's recorded source may differ."""
     s = s.copy()
     changed: list[int] = []
     try:
         for g in groups:
             for key, lo, hi in group_bounds(g):
                 s.tighten(net.index[key], lo, hi, -1 - g.gid, changed)
-        propagate(net, s, changed)
+            if not together:
+                propagate(net, s, changed)
+                changed = []
+        propagate(net, s, changed)  # what the groups set together (nothing left where they were propagated one by one)
     except Conflict:
         return None
     return s

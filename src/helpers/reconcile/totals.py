@@ -20,7 +20,7 @@ from ..months import month_end, month_start
 from ..vocab import CORE_METRICS, COUNTRIES
 from ..words import COUNTRY_WORDS, METRIC_NOUNS, months_phrase, qualified
 from ._groups import INF, aliases, make_groups, relabels, supersede_aliases, to_claims
-from ._network import FAMILIES, FAMILY_OF, Network, Series, State, apply, apply_together, components, group_bounds
+from ._network import FAMILIES, FAMILY_OF, Network, Series, State, apply, components, group_bounds
 
 _ONE = r"(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?"
 SPAN_HELP = "YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn, or two of these joined by '..' (2025-07..2025-12)"
@@ -140,8 +140,7 @@ class _Solved:
         ranges = {span} | {r for g in members for r in _ranges(g)}
         hull = (min(r[0] for r in ranges), max(r[1] for r in ranges))
         self.net = Network(FAMILIES[family], ranges, hull)
-        solve = apply_together if together else apply
-        state = solve(self.net, State(len(self.net.keys)), members)
+        state = apply(self.net, State(len(self.net.keys)), members, together=together)
         self.state = state if state is not None else State(len(self.net.keys))
         self.groups = {g.gid: g for g in members}
 
