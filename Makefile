@@ -22,10 +22,8 @@ help: ## list the targets, one line each
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "disis-tally needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@echo "Installing disis-tally and its dependencies into $(VENV) (first run only)..."
-	@# uv installs in seconds where pip takes a minute or more; it compiles the bytecode as pip does (each
-	@# process of a first test run would otherwise compile pandas and matplotlib for itself). Without uv on
-	@# the PATH, it is put into the venv by the system's pip (or the venv's own); if that or uv fails, pip
-	@# installs everything.
+	@# uv installs in seconds where pip takes a minute or more. Without uv on the PATH, it is put into the
+	@# venv by the system's pip (or the venv's own); if that or uv fails, pip installs everything.
 	@UV=; \
 	if [ "$(INSTALLER)" = uv ]; then \
 		test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV); \
@@ -34,12 +32,16 @@ $(STAMP): pyproject.toml
 			|| { $(BIN)/python -m ensurepip >/dev/null 2>&1 && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; }; }; \
 		then UV=$(BIN)/uv; fi; \
 	fi; \
-	if [ -n "$$UV" ] && "$$UV" pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]' pip; then :; else \
+	if [ -n "$$UV" ] && "$$UV" pip install --quiet --python $(BIN)/python -e '.[test]' pip; then :; else \
 		if [ "$(INSTALLER)" = uv ]; then echo "uv is not available here: installing with pip (a minute or two)"; fi; \
 		test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
 		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || exit 1; \
-		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' || exit 1; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e '.[test]' || exit 1; \
 	fi
+	@# the bytecode of every installed module but the libraries' own tests (a quarter of the code), on every
+	@# core: otherwise, where PYTHONDONTWRITEBYTECODE is set, each process of a test run compiles pandas and
+	@# matplotlib for itself. A file that does not compile is left to Python, as pip leaves it.
+	@$(BIN)/python -m compileall -qq -j 0 -x '[\\/]tests?[\\/]' "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
 

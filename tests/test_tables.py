@@ -44,7 +44,7 @@ def _imports(path: Path, package: str) -> set[str]:
     return {f for f in found if f}
 
 
-@pytest.mark.parametrize("module", ["vocab", "months", "words", "_files", "_events", "curate", "amendments",
+@pytest.mark.parametrize("module", ["vocab", "months", "words", "_files", "_events", "_formats", "curate", "amendments",
                                     "tables", "reconcile", "build", "ingest", "add", "changelog", "schema",
                                     "narrative", "plots", "explore"])
 def test_lower_layers_never_import_higher_ones(module):

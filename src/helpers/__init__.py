@@ -2,7 +2,7 @@
 
 The data flows raw -> curate -> build (reconcile) -> tables -> plots / narrative -> report. A module
 imports only from the layers before it: vocab, config, errors, months, words, _files, _events,
-schema < curate, amendments, parse < tables, reconcile < build, ingest, add, changelog < plots,
+_formats, schema < curate, amendments, parse < tables, reconcile < build, ingest, add, changelog < plots,
 narrative, explore < report < cli.
 
 - ``config``: the paths of a project copy (``--root``).
@@ -12,6 +12,7 @@ narrative, explore < report < cli.
 - ``words``: all the English: numbers, lists, months and periods, metrics, bases, source names.
 - ``_files``: atomic writes, the processed set's manifest, the lock on ``data/raw/``, size limits.
 - ``_events``: validation of ``data/raw/events.csv``.
+- ``_formats``: keeps jsonschema's unused format checkers (a second to import) from loading.
 - ``curate``: load and validate the raw CSVs (``data/raw/``), one line per problem.
 - ``amendments``: curators' fixes and scope marks on figure rows (``data/raw/amendments.csv``).
 - ``parse/``: a release's text to figures (patterns, periods, layout, figures, the reader).

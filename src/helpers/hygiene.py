@@ -1,7 +1,9 @@
 """Notebook hygiene: committed notebooks carry no outputs, and keep their cell tags.
 
 ``python -m helpers.hygiene install-filter`` sets up nbstripout as this checkout's git
-filter (``make setup`` runs it), so outputs are stripped as notebooks are staged. The filter
+filter (``make setup`` runs it), so outputs are stripped as notebooks are staged. The filter runs
+``python -m helpers.hygiene strip``: nbstripout, without the format checkers nbformat never uses,
+which would add a second to every notebook git reads (``helpers._formats``). The filter
 never breaks git: without the project's ``.venv`` it uses an ``nbstripout`` on the PATH, or
 passes the notebook through unchanged (and a test fails on a committed notebook with
 outputs). ``.gitattributes`` names the filter, so a clone without it set up works as usual.
@@ -15,6 +17,8 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from ._formats import skip_format_checkers
 
 
 def notebooks_with_outputs(folder: Path) -> list[str]:
@@ -49,10 +53,20 @@ def enter_project() -> Path:
     return checkout
 
 
+def strip(args: list[str]) -> None:
+    """Run nbstripout with its command-line ``args`` (a notebook on stdin by default), without loading
+    the format checkers nbformat never uses; exit with its status."""
+    skip_format_checkers()
+    from nbstripout import main
+
+    sys.argv = ["nbstripout", *args]
+    sys.exit(main())
+
+
 def _fallback(python: str, nbstripout_args: str) -> str:
     """A shell command running nbstripout with ``python`` if it exists, else one on the PATH, else ``cat``."""
     py = shlex.quote(python)
-    return (f"if [ -x {py} ]; then exec {py} -m nbstripout {nbstripout_args}; "
+    return (f"if [ -x {py} ]; then exec {py} -m helpers.hygiene strip {nbstripout_args}; "
             f"elif command -v nbstripout >/dev/null 2>&1; then exec nbstripout {nbstripout_args}; "
             f"else exec cat {nbstripout_args.split()[-1] if nbstripout_args else ''}; fi")
 
@@ -82,5 +96,7 @@ def install_filter(python: str | None = None, cwd: Path | None = None) -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["install-filter"]:
         sys.exit(install_filter())
-    print("usage: python -m helpers.hygiene install-filter", file=sys.stderr)
+    if sys.argv[1:2] == ["strip"]:
+        strip(sys.argv[2:])
+    print("usage: python -m helpers.hygiene install-filter | strip [nbstripout's options]", file=sys.stderr)
     sys.exit(2)

@@ -32,6 +32,7 @@ from pathlib import Path
 from .. import __version__
 from .._events import check_events
 from .._files import check_processed
+from .._formats import skip_format_checkers
 from ..config import Paths
 from ..errors import TallyError
 from ..months import check_month, month_range, months_between
@@ -145,21 +146,6 @@ def check_provisioner() -> None:
     if not entry_points(group=PROVISIONERS, name=PROVISIONER):
         raise TallyError(f"the report's kernel provisioner {PROVISIONER!r} is not registered: "
                          "reinstall disis-tally (make setup, or pip install -e .)")
-
-
-# jsonschema's optional format checkers, which it imports if installed (JupyterLab's dependencies
-# install them) and which nbformat never uses: its notebook schema has no "format" keyword. The
-# "iri" one builds a grammar for over a second when imported; the rest take a twentieth together.
-UNUSED_FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator", "isoduration",
-                          "uri_template", "jsonpointer", "webcolors", "fqdn")
-
-
-def skip_format_checkers() -> None:
-    """Keep jsonschema, imported by nbformat (through papermill and nbconvert), from loading its
-    optional format checkers. Only this process is affected, and only if jsonschema is not loaded yet."""
-    if "jsonschema" not in sys.modules:
-        for name in UNUSED_FORMAT_CHECKERS:
-            sys.modules.setdefault(name, None)
 
 
 def notebook_path(paths: Paths) -> Path:
