@@ -38,10 +38,11 @@ $(STAMP): pyproject.toml
 		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || exit 1; \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e '.[test]' || exit 1; \
 	fi
-	@# the bytecode of every installed module but the libraries' own tests (a quarter of the code), on every
-	@# core: otherwise, where PYTHONDONTWRITEBYTECODE is set, each process of a test run compiles pandas and
-	@# matplotlib for itself. A file that does not compile is left to Python, as pip leaves it.
-	@$(BIN)/python -m compileall -qq -j 0 -x '[\\/]tests?[\\/]' "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
+	@# the bytecode of every installed module but the libraries' own tests (a quarter of the code) and the
+	@# installers (pip, setuptools), on every core: otherwise, where PYTHONDONTWRITEBYTECODE is set, each
+	@# process of a test run compiles pandas and matplotlib for itself. A file that does not compile is left
+	@# to Python, as pip leaves it.
+	@$(BIN)/python -m compileall -qq -j 0 -x '[\\/](tests?|pip|setuptools|pkg_resources)[\\/]' "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
 

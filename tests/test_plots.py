@@ -149,23 +149,6 @@ def test_glyph_markers_look_like_math_text_markers(char):
     assert (abs(drawn - expected) > 64).sum() <= 0.01 * (expected < 128).sum()
 
 
-def test_figures_need_no_math_text(real, monkeypatch):
-    """The '≤' and '?' markers are glyph paths: no figure needs matplotlib's math-text parser, so
-    the warm process behind the reports need not build it."""
-    from matplotlib import mathtext
-
-    def refuse(self, *args, **kwargs):
-        raise AssertionError("math text parsed")
-
-    monkeypatch.setattr(mathtext.MathTextParser, "parse", refuse)
-    drawn = plots.draw_all(real, month="2024-09")  # a month with both markers in view
-    with io.StringIO() as out:
-        for fig in drawn.values():
-            fig.savefig(out, format="svg")
-            plt.close(fig)
-    assert any(ax.findobj(lambda a: a.get_gid() == "unknown-marks") for fig in drawn.values() for ax in fig.axes)
-
-
 def test_highlight_window_events_and_source_line(fake):
     fig = plots.operations_by_country(fake, month="2023-10")
     ax = fig.axes[0]
@@ -282,9 +265,18 @@ def test_backend_is_agg_only_when_none_is_chosen(env, expected):
 # --- the real data ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(plots.FIGURES))
-def test_every_figure_for_every_month_draws_without_a_warning(real, name):
+def test_every_figure_for_every_month_draws_without_a_warning_or_math_text(real, name, monkeypatch):
     """Each figure for every month, warnings as errors, laid out and drawn (text included) without
-    rasterising. One test per figure, so that pytest-xdist shares them among its workers."""
+    rasterising. One test per figure, so that pytest-xdist shares them among its workers.
+
+    None needs matplotlib's math-text parser (the '≤' and '?' markers are glyph paths), so the warm
+    process behind the reports need not build it."""
+    from matplotlib import mathtext
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("math text parsed")
+
+    monkeypatch.setattr(mathtext.MathTextParser, "parse", refuse)
     draw, problems = plots.FIGURES[name], []
     for month in real.months:
         with warnings.catch_warnings():

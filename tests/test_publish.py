@@ -291,8 +291,8 @@ def test_setup_installs_with_uv_when_it_can_and_falls_back_to_pip():
     out = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=REPO, capture_output=True, text=True).stdout
     assert "pip install --quiet --python .venv/bin/python -e '.[test]' pip" in out
     assert "-m pip install --quiet --disable-pip-version-check --no-compile -e '.[test]' || exit 1" in out
-    # then the bytecode, once, of all but the libraries' own tests
-    assert "-m compileall -qq -j 0 -x '[\\\\/]tests?[\\\\/]'" in out
+    # then the bytecode, once, of all but the libraries' own tests and the installers
+    assert "-m compileall -qq -j 0 -x '[\\\\/](tests?|pip|setuptools|pkg_resources)[\\\\/]'" in out
     out = subprocess.run(["make", "-n", "-B", ".venv/.installed", "INSTALLER=pip"], cwd=REPO, capture_output=True,
                          text=True).stdout
     assert '[ "pip" = uv ]' in out
