@@ -108,3 +108,13 @@ def test_installed_command_exit_statuses_and_no_traceback(project):
     assert usage.returncode == 2 and "--jobs: must be 1 or more, not 0" in usage.stderr
     data = run("parse", "/dev/zero")
     assert data.returncode == 1 and "Traceback" not in data.stderr and len(data.stderr.splitlines()) == 1
+
+
+def test_a_reader_gone_away_is_no_error_to_report(built):
+    """``tally total ... | head``: the command's stdout is closed before it writes; it says nothing."""
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.cli", "total", "2024", "operations", "--root",
+                             str(built.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait() == 1
+    assert err == ""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import sys
 
 from . import __version__
@@ -178,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "root"):
         args.root = None
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, where a reader gone away is caught, rather than at exit
+        return status
     except DataError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -188,6 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     except TallyError as exc:
         print(f"tally {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # whoever read the output has gone (``tally total ... | head``): nothing to report. As Python's
+        # documentation advises, stdout goes to devnull, so that flushing it at exit raises nothing more.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:
         where = Paths.at(args.root).rel(exc.filename) if exc.filename else "(unnamed file)"
         print(f"tally {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
