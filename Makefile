@@ -13,6 +13,11 @@ PORT   ?= 8888
 TEST_JOBS ?= 2
 # INSTALLER=pip installs with pip alone; by default uv installs when it can (much faster), pip otherwise
 INSTALLER ?= uv
+# Bytecode is written as Python writes it by default, on a module's first import, whatever the shell says:
+# where PYTHONDONTWRITEBYTECODE is set, each process of a report or a test run would otherwise compile
+# pandas and matplotlib for itself. Nothing is compiled at install (uv's default; pip is told so), which
+# would take longer than the first run's compiling of what it imports.
+export PYTHONDONTWRITEBYTECODE =
 
 .PHONY: help setup data check update report reports lint test lab bench readme docs clean
 
@@ -38,11 +43,6 @@ $(STAMP): pyproject.toml
 		$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || exit 1; \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e '.[test]' || exit 1; \
 	fi
-	@# the bytecode of every installed module but the libraries' own tests (a quarter of the code) and the
-	@# installers (pip, setuptools), on every core: otherwise, where PYTHONDONTWRITEBYTECODE is set, each
-	@# process of a test run compiles pandas and matplotlib for itself. A file that does not compile is left
-	@# to Python, as pip leaves it.
-	@$(BIN)/python -m compileall -qq -j 0 -x '[\\/](tests?|pip|setuptools|pkg_resources)[\\/]' "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/python -m helpers.hygiene install-filter; fi
 	@touch $(STAMP)
 
