@@ -282,7 +282,7 @@ def test_notebooks_find_the_project_from_another_folder(tmp_path, monkeypatch, b
 # --- make ------------------------------------------------------------------------------------------------------
 
 
-def test_make_writes_bytecode_on_first_import_whatever_the_shell_says(tmp_path):
+def test_make_writes_bytecode_on_first_import_whatever_the_shell_says():
     """Under make, a PYTHONDONTWRITEBYTECODE in the environment does not make every process of a run compile
     its imports afresh (nothing is compiled at install)."""
     probe = "probe: ; @$(PY) -c 'import sys; print(sys.dont_write_bytecode)'"
