@@ -8,12 +8,13 @@ import re
 import pandas as pd
 import pytest
 
+from helpers import narrative
 from helpers.errors import MonthError
 from helpers.months import months_between, shift
 from helpers.narrative import headline_figures, month_facts, month_summary
 from helpers.tables import DISCREPANCY_COLUMNS, Tables, read_events, typed
-from helpers.vocab import CORE_METRICS, COUNTRIES
-from helpers.words import figure, span_name
+from helpers.vocab import CORE_METRICS, COUNTRIES, bounds
+from helpers.words import figure, number, span_name
 
 # --- synthetic tables: one month of each kind -----------------------------------------------------
 
@@ -82,6 +83,58 @@ def synthetic_monthly() -> pd.DataFrame:
     for month in ("2024-01", "2024-02", "2024-03"):
         put(month, "all", "operations", low=0, high=94, basis="bounded", sources="centcom-2024-04-05")
     return typed(df.reset_index(), "monthly")
+
+
+def _year_to_date_paragraph(text: str) -> str:
+    return next((p for p in text.split("\n\n") if p.startswith("**Year to date.**")), "")
+
+
+def test_a_year_to_date_tally_the_months_rule_out_says_by_how_much(real):
+    """Task & Purpose's January-to-July 2023 operations are more than the months add up to: the paragraph says
+    by how many, beside the tally, not only in the list of disagreements."""
+    p = real.periods
+    row = p[p["period_start"].eq("2023-01-01") & p["period_end"].eq("2023-07-31") & p["country"].eq("all")
+            & p["metric"].eq("operations") & p["qualifier"].eq("exact")].iloc[0]
+    total = real.totals.total("2023-01..2023-07", "operations")
+    assert total.low == total.high and row.claimed > total.low
+    paragraph = _year_to_date_paragraph(month_summary("2023-07", tables=real))
+    assert f"at {row.claimed:,} operations" in paragraph
+    assert (f"{number(row.claimed - total.low)} more operations than the monthly figures add up to "
+            "(see Disagreements)") in paragraph
+
+
+def test_every_year_to_date_tally_is_set_against_the_months_where_they_rule_it_out(real):
+    """Over every month: a published year-to-date figure is said to disagree exactly when ``tally total``'s
+    limits for the same span exclude it."""
+    seen = 0
+    for month in real.months:
+        end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+        tallies = [t for t in month_facts(month, tables=real)["tallies"] if t["period_end"] == end]
+        paragraph = _year_to_date_paragraph(month_summary(month, tables=real)) if tallies else ""
+        for tally in tallies:
+            ruled_out = False
+            for metric, (value, qualifier) in tally["figures"]["all"].items():
+                total = real.totals.total(f"{month[:4]}-01..{month}", metric)
+                low, high = bounds(value, qualifier)
+                ruled_out |= total is not None and ((total.high is not None and low > total.high)
+                                                    or (high is not None and high < total.low))
+            seen += ruled_out
+            said = "than the monthly figures add up to" in paragraph or "outside what the monthly" in paragraph
+            assert said == ruled_out, month
+    assert seen >= 3
+
+
+def test_a_tally_outside_the_months_limits_is_said_with_the_limits():
+    ytd = {"start": "2024-01", "end": "2024-05", "totals": {"operations": {"low": 94, "high": 196},
+                                                            "killed": {"low": 20, "high": None}}}
+    tally = {"period_start": pd.Timestamp("2024-01-01"), "period_end": pd.Timestamp("2024-05-31"),
+             "figures": {"all": {"operations": (200, "more_than"), "killed": (30, "exact")}}}
+    tally["contradicts"] = narrative._contradicts(tally, ytd)
+    assert tally["contradicts"] == {"operations": {"low": 94, "high": 196, "difference": None}}
+    assert narrative._against_series(tally, []) == \
+        ": operations outside what the monthly figures allow (between 94 and 196)"
+    tally["period_end"] = pd.Timestamp("2024-05-20")  # not the same span: nothing to set against
+    assert narrative._contradicts(tally, ytd) == {}
 
 
 def synthetic_periods() -> pd.DataFrame:

@@ -225,6 +225,25 @@ def test_disagreements_show_each_figure_and_the_series(fake):
     plt.close(fig)
 
 
+def test_a_disagreements_markers_at_one_value_all_show(real):
+    """The figure the series follows is a ring drawn on top, so the other figure or the series' own at (nearly)
+    the same spot shows inside it; each row's written key uses the track's marks."""
+    fig = plots.disagreements(real, month="2023-07")
+    ax = fig.axes[0]
+    values = [line for line in ax.lines if (line.get_gid() or "").startswith("value-")]
+    rings = [line for line in values if line.get_marker() == "o"]  # side a, unless it is the series' own sum
+    filled = [line for line in values if line.get_marker() != "o"]
+    assert rings and filled
+    assert all(line.get_markerfacecolor() == "none" for line in rings)
+    assert min(line.get_zorder() for line in rings) > max(line.get_zorder() for line in filled)
+    assert all(line.get_markersize() > max(f.get_markersize() for f in filled) for line in rings)
+    legend = {h.get_label(): h for h in fig.legends[0].legend_handles}
+    assert legend["the figure the series follows"].get_markerfacecolor() == "none"
+    written = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("written ")]
+    assert any(w.startswith("◆ the series: ") for w in written) and any(w.startswith("○ ") for w in written)
+    plt.close(fig)
+
+
 def test_no_disagreements_is_said_not_drawn(fake):
     fig = plots.disagreements(fake, span=("2024-04", "2024-04"))
     assert [t.get_text() for t in fig.axes[0].texts] == ["No disagreements touch these months."]

@@ -14,7 +14,7 @@ from .config import Paths
 from .months import aligned, month_bounds, months_between, shift
 from .reconcile import totals
 from .tables import Cell, Tables, touching
-from .vocab import CORE_METRICS, COUNTRIES, HEADLINE
+from .vocab import CORE_METRICS, COUNTRIES, HEADLINE, bounds
 from .words import (
     COUNTRY_SCOPE,
     COUNTRY_WORDS,
@@ -75,6 +75,8 @@ def month_facts(month: str, paths: Paths | None = None, *, tables: Tables | None
             facts["changes"] += _changes(t, month, other, key)
     facts["ytd"] = _ytd(t, month)
     facts["tallies"] = _tallies(t, month)
+    for tally in facts["tallies"]:
+        tally["contradicts"] = _contradicts(tally, facts["ytd"])
     facts["uncertain"] = _uncertain(facts["cells"])
     facts["spans"] = _spans(t, month, facts["uncertain"], facts["tallies"])
     facts["disagreements"] = _disagreements(t, month)
@@ -194,6 +196,24 @@ def _tallies(t: Tables, month: str) -> list[dict]:
     return [_span_entry(t, g) for _, g in rows.groupby(["period_start", "period_end"], sort=True)]
 
 
+def _contradicts(tally: dict, ytd: dict | None) -> dict[str, dict]:
+    """The tally's figures that the series' totals for the same span rule out, by metric: the totals' low and
+    high, and the difference where both sides are exact."""
+    if not ytd or (tally["period_start"], tally["period_end"]) != (month_bounds(ytd["start"])[0],
+                                                                   month_bounds(ytd["end"])[1]):
+        return {}
+    out = {}
+    for metric, (value, qualifier) in tally["figures"].get("all", {}).items():
+        if metric not in ytd["totals"]:
+            continue
+        low, high = ytd["totals"][metric]["low"], ytd["totals"][metric]["high"]
+        claim_low, claim_high = bounds(value, qualifier)
+        if (high is not None and claim_low > high) or (claim_high is not None and claim_high < low):
+            exact = qualifier == "exact" and low == high
+            out[metric] = {"low": low, "high": high, "difference": value - low if exact else None}
+    return out
+
+
 def _uncertain(cells: dict) -> dict[str, list[Cell]]:
     out = {"derived": [], "bounded": [], "upper": [], "unknown": []}
     for country in COUNTRIES:
@@ -251,6 +271,8 @@ def _numbers(facts: dict) -> set[int]:
         nums.update(v for v in (total["low"], total["high"]) if v is not None)
     for span in facts["tallies"] + facts["spans"]:
         nums.update(value for f in span["figures"].values() for value, _ in f.values())
+    for tally in facts["tallies"]:
+        nums.update(abs(c["difference"]) for c in tally["contradicts"].values() if c["difference"] is not None)
     for lead in facts["leads"]:
         nums.update(lead["values"])
         nums.add(lead["days"])
@@ -445,12 +467,35 @@ def _year_to_date(f: dict, t: Tables) -> str:
                    for x, noun in zip(totals.values(), nouns(list(totals)))]
         exact = all(x["low"] == x["high"] for x in totals.values())
         if not (exact and _restated(totals, f["tallies"])):
-            text.append(f"From {span}, the figures {'come to' if exact else 'allow'} {join(figures)}"
+            text.append(f"{'For' if span.startswith('the whole') else 'From'} {span}, the figures "
+                        f"{'come to' if exact else 'allow'} {join(figures)}"
                         f"{'' if exact else ' (`tally total` shows how each follows)'}.")
     for tally in f["tallies"]:
         span = span_name(tally["period_start"], tally["period_end"])
-        text.append(f"{_names(t, tally['source_ids'])} put {span} {_at(_figure_list(tally['figures']['all']))}.")
+        text.append(f"{_names(t, tally['source_ids'])} put {span} {_at(_figure_list(tally['figures']['all']))}"
+                    f"{_against_series(tally, f['disagreements'])}.")
     return ("**Year to date.** " + " ".join(text)) if text else ""
+
+
+def _against_series(tally: dict, disagreements: list[dict]) -> str:
+    """': ten more operations than the monthly figures add up to (see Disagreements)', for what the tally
+    claims and the series rules out; '' when nothing."""
+    found = tally["contradicts"]
+    if not found:
+        return ""
+    said = []
+    for metric, noun in zip(found, nouns(list(found))):
+        c = found[metric]
+        if c["difference"] is not None:
+            said.append(f"{number(abs(c['difference']))} {'more' if c['difference'] > 0 else 'fewer'} {noun} than "
+                        "the monthly figures add up to")
+        else:
+            said.append(f"{noun} outside what the monthly figures allow "
+                        f"({limits(c['low'], c['high'], spell=True)})")
+    listed = any(d["kind"] == "period_sum" and d["metric"] in found and d["country"] == "all"
+                 and (d["period_start"], d["period_end"]) == (tally["period_start"], tally["period_end"])
+                 for d in disagreements)
+    return f": {join(said)}{' (see Disagreements)' if listed else ''}"
 
 
 def _restated(totals: dict, tallies: list[dict]) -> bool:

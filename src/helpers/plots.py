@@ -717,9 +717,9 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
     labels = [f"{short_span(row.period_start, row.period_end)} · {COUNTRY_WORDS.get(row.country, row.country)}"
               f" · {metric_words(row.metric)} ({row.kind.replace('_', ' ')})" for row in rows.itertuples(index=False)]
     texts = [_disagreement_text(t, row) for row in rows.itertuples(index=False)]
-    handles = [Line2D([], [], marker="o", linestyle="", color=PALETTE[0], label="the figure the series follows"),
-               Line2D([], [], marker="s", linestyle="", color=PALETTE[3], label="the other figure"),
-               Line2D([], [], marker="D", linestyle="", color="#222222", label="the monthly series")]
+    handles = [Line2D([], [], linestyle="", label="the figure the series follows", **MARKERS["a"]),
+               Line2D([], [], linestyle="", label="the other figure", **MARKERS["b"]),
+               Line2D([], [], linestyle="", label="the monthly series", **MARKERS["series"])]
     if focus:
         handles.append(Patch(facecolor=HIGHLIGHT, label=f"touches {month_name(month)}"))
     # wide enough for every label and written figure at full length: the track is TRACK points, the text its own
@@ -753,6 +753,12 @@ def disagreements(data=None, month: str | None = None, span: tuple[str, str] | N
     return _finish(fig, t, title, ("discrepancies", "monthly"), (), handles, None, left=left, panel_titles=False)
 
 
+# Close figures share a spot on a track drawn from 0: the followed figure is a ring around the others, on top,
+# so that a square or diamond at (nearly) the same value still shows inside it.
+MARKERS = {"a": {"marker": "o", "color": PALETTE[0], "markerfacecolor": "none", "markeredgewidth": 1.6,
+                 "markersize": 9, "zorder": 4},
+           "b": {"marker": "s", "color": PALETTE[3], "markersize": 5, "zorder": 3},
+           "series": {"marker": "D", "color": "#222222", "markersize": 4.5, "zorder": 3.5}}
 TEXT_AT = 1.12  # where the written figures start, in the row's scale (the track runs 0 to 1)
 TRACK = 150  # the track's width in points
 TEXT_SIZE = 7.2
@@ -810,11 +816,9 @@ def _disagreement_row(ax, t: Tables, y: int, row) -> bool:
         points.append(("series", series))
     scale = max([v for _, v in points] + [1])
     ax.plot([0, 1], [y, y], color="#dddddd", linewidth=4, solid_capstyle="round", zorder=1)
-    styles = {"a": ("o", PALETTE[0], 6), "b": ("s", PALETTE[3], 5.5), "series": ("D", "#222222", 4.5)}
     for side, value in points:
-        marker, colour, size = styles["series" if from_series.get(side) else side]
-        ax.plot([value / scale], [y], marker=marker, color=colour, markersize=size, linestyle="", zorder=3,
-                gid=f"value-{side} {y}")
+        ax.plot([value / scale], [y], linestyle="", gid=f"value-{side} {y}",
+                **MARKERS["series" if from_series.get(side) else side])
     return series is not None or any(from_series.values())
 
 
@@ -824,7 +828,8 @@ def _disagreement_text(t: Tables, row) -> str:
     words = []
     for x, ids in (("a", row.source_a), ("b", row.source_b)):
         who = "the series" if from_series[x] else t.names(ids, limit=2, short=True)
-        words.append(f"{'●' if x == 'a' else '■'} {who}: {side_words(row, x)}")
+        mark = "◆" if from_series[x] else "○" if x == "a" else "■"  # as the track draws it (MARKERS)
+        words.append(f"{mark} {who}: {side_words(row, x)}")
     series = _series_value(t, row)
     if series is not None and not any(from_series.values()):
         words[-1] += f"   ◆ the series: {series:,}"
