@@ -467,7 +467,8 @@ def _year_to_date(f: dict, t: Tables) -> str:
                    for x, noun in zip(totals.values(), nouns(list(totals)))]
         exact = all(x["low"] == x["high"] for x in totals.values())
         if not (exact and _restated(totals, f["tallies"])):
-            text.append(f"{'For' if span.startswith('the whole') else 'From'} {span}, the figures "
+            whole_year = ytd["end"].endswith("-12")  # from January to December: "For the whole of 2025"
+            text.append(f"{'For' if whole_year else 'From'} {span}, the figures "
                         f"{'come to' if exact else 'allow'} {join(figures)}"
                         f"{'' if exact else ' (`tally total` shows how each follows)'}.")
     for tally in f["tallies"]:
